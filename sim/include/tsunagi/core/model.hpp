@@ -1,0 +1,89 @@
+#pragma once
+// A model plugs into the engine by declaring what it owns (agent fields, time series) and when it
+// runs (period, phase); the engine owns scheduling and storage. Models never call each other:
+// they read and write the shared World and post events.
+
+#include <tsunagi/core/clock.hpp>
+#include <tsunagi/core/config.hpp>
+#include <tsunagi/core/parallel.hpp>
+#include <tsunagi/core/rng.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace tsunagi {
+
+class AgentStore;
+class Communicator;
+class Engine;
+class EventQueue;
+class Recorder;
+class Report;
+struct World;
+
+// What a task sees in one tick. Times are seconds since the main shock.
+struct TickContext {
+    Tick tick;
+    double time_s;     // start of this tick
+    double end_time_s; // end of this tick: the state after Move is the state at this time
+    double dt;         // base tick length
+    std::uint64_t seed;
+    World& world;
+    EventQueue& events;
+    ThreadPool const& pool;
+
+    // Random numbers for one entity in this tick (see rng.hpp).
+    Rng rng(Stream s, std::uint64_t id) const noexcept { return Rng(seed, s, id, tick); }
+};
+
+using ChunkTask = std::function<void(Chunk const&, TickContext const&)>;
+using GlobalTask = std::function<void(TickContext const&)>;
+
+class ModelBuilder {
+public:
+    ModelBuilder(Engine& engine, std::string model) : engine_(engine), model_(std::move(model)) {}
+
+    // The store of an agent kind, created on first use.
+    AgentStore& agents(std::string const& kind);
+    World& world();
+    Recorder& recorder();
+    EventQueue& events();
+    Communicator& comm();
+    double tick_s() const;
+    Tick total_ticks() const;
+    std::uint64_t seed() const;
+
+    // Runs fn over the rows of `store` in fixed-size chunks, in parallel.
+    void every(Period p, Phase phase, std::string const& name, AgentStore& store, ChunkTask fn,
+               Tick offset = 0);
+    // Runs fn over [0, size()) in fixed-size chunks (cells, edges, ...), in parallel.
+    void every(Period p, Phase phase, std::string const& name, std::function<std::size_t()> size,
+               ChunkTask fn, Tick offset = 0);
+    // Runs fn once (serially) - the place to schedule events or do global bookkeeping.
+    void every(Period p, Phase phase, std::string const& name, GlobalTask fn, Tick offset = 0);
+
+private:
+    Engine& engine_;
+    std::string model_;
+};
+
+class Model {
+public:
+    virtual ~Model() = default;
+    // The key path of its scenario section, e.g. "evacuation" or "hazard.tsunami".
+    virtual std::string_view name() const = 0;
+    // Reads and validates the model's section once, into typed members.
+    virtual void configure(ConfigNode const& section) = 0;
+    // Registers agent fields, tasks and time series.
+    virtual void declare(ModelBuilder& b) = 0;
+    // After every model has declared: spawn agents, build routing, set initial state (tick 0).
+    virtual void initialize(TickContext const&) {}
+    // Conservation and consistency checks; throws ModelError. Run after every tick when enabled.
+    virtual void check_invariants(TickContext const&) const {}
+    // Final KPIs.
+    virtual void report(Report&) const {}
+};
+
+} // namespace tsunagi

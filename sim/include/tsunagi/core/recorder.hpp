@@ -1,0 +1,90 @@
+#pragma once
+// Time series and KPIs, per zone. Models give values for the zones their agents are in (usually
+// municipalities); the recorder sums across ranks and up the zone hierarchy, so every series and
+// KPI exists for every zone at every level.
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace tsunagi {
+
+class Communicator;
+class Zones;
+
+class Recorder {
+public:
+    // Fills this rank's value for each zone (a span over all zones, zeroed before the call).
+    using ZoneFill = std::function<void(std::span<double> per_zone)>;
+
+    struct Series {
+        std::string name;
+        std::string unit;
+        std::string description;
+        ZoneFill fill;
+        std::vector<double> values; // time-major: values[t * zones + z]
+    };
+
+    Recorder(Zones const& zones, Communicator& comm) : zones_(zones), comm_(comm) {}
+
+    void add_series(std::string name, std::string unit, std::string description, ZoneFill fill);
+    // Samples every series at `time_s`.
+    void record(double time_s);
+
+    std::vector<double> const& times() const noexcept { return times_; }
+    std::vector<Series> const& series() const noexcept { return series_; }
+    std::size_t zone_count() const noexcept;
+
+private:
+    Zones const& zones_;
+    Communicator& comm_;
+    std::vector<double> times_;
+    std::vector<Series> series_;
+};
+
+// Final KPIs of a run.
+class Report {
+public:
+    using Value = std::variant<std::int64_t, double>;
+    struct Kpi {
+        std::string name;
+        Value value;
+        std::string unit;
+        std::string description;
+    };
+    struct ZoneKpi {
+        std::string name;
+        std::variant<std::vector<std::int64_t>, std::vector<double>> values; // one per zone
+        std::string unit;
+        std::string description;
+    };
+
+    Report(Zones const& zones, Communicator& comm) : zones_(zones), comm_(comm) {}
+
+    // A count held by this rank; summed over ranks.
+    void count(std::string name, std::int64_t local, std::string description);
+    // A value already global (the model reduced it itself), e.g. a mean or a maximum.
+    void value(std::string name, double global, std::string unit, std::string description);
+    // Counts per zone from this rank (leaf entries filled); summed over ranks and up the hierarchy.
+    void count_by_zone(std::string name, std::vector<std::int64_t> local,
+                       std::string description);
+    // Values per zone, already global and given for every zone.
+    void value_by_zone(std::string name, std::vector<double> global, std::string unit,
+                       std::string description);
+
+    std::vector<Kpi> const& kpis() const noexcept { return kpis_; }
+    std::vector<ZoneKpi> const& by_zone() const noexcept { return by_zone_; }
+    Kpi const* find(std::string const& name) const noexcept;
+    std::int64_t count_of(std::string const& name) const; // throws if absent or not a count
+
+private:
+    Zones const& zones_;
+    Communicator& comm_;
+    std::vector<Kpi> kpis_;
+    std::vector<ZoneKpi> by_zone_;
+};
+
+} // namespace tsunagi

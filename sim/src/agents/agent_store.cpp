@@ -1,0 +1,124 @@
+#include <tsunagi/agents/agent_store.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace tsunagi {
+
+std::size_t AgentStore::find(std::string_view name) const noexcept {
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+        if (columns_[i]->name == name) {
+            return i;
+        }
+    }
+    return kNotFound;
+}
+
+std::size_t AgentStore::append(std::span<AgentId const> ids) {
+    std::size_t const first = ids_.size();
+    ids_.insert(ids_.end(), ids.begin(), ids.end());
+    for (auto& c : columns_) {
+        c->resize(ids_.size());
+    }
+    return first;
+}
+
+std::size_t AgentStore::append_range(AgentId first_id, std::size_t n) {
+    std::size_t const first = ids_.size();
+    ids_.resize(first + n);
+    for (std::size_t i = 0; i < n; ++i) {
+        ids_[first + i] = static_cast<AgentId>(first_id + i);
+    }
+    for (auto& c : columns_) {
+        c->resize(ids_.size());
+    }
+    return first;
+}
+
+void AgentStore::stage_birth(AgentId id, BirthInit init) {
+    std::lock_guard lock(stage_mutex_);
+    births_.push_back(PendingBirth{id, std::move(init)});
+}
+
+void AgentStore::stage_death(std::size_t row) {
+    std::lock_guard lock(stage_mutex_);
+    deaths_.push_back(row);
+}
+
+std::size_t AgentStore::pending_births() const {
+    std::lock_guard lock(stage_mutex_);
+    return births_.size();
+}
+
+std::size_t AgentStore::pending_deaths() const {
+    std::lock_guard lock(stage_mutex_);
+    return deaths_.size();
+}
+
+void AgentStore::commit() {
+    std::lock_guard lock(stage_mutex_);
+    if (!deaths_.empty()) {
+        std::sort(deaths_.begin(), deaths_.end(), std::greater<>());
+        deaths_.erase(std::unique(deaths_.begin(), deaths_.end()), deaths_.end());
+        if (deaths_.front() >= ids_.size()) {
+            throw ModelError(fmt::format("agent kind '{}': death staged for row {} of {}", kind_,
+                                         deaths_.front(), ids_.size()));
+        }
+        // Highest rows first: the row moved into a gap is always a survivor.
+        for (std::size_t row : deaths_) {
+            std::size_t const last = ids_.size() - 1;
+            if (row != last) {
+                ids_[row] = ids_[last];
+                for (auto& c : columns_) {
+                    c->move_row(last, row);
+                }
+            }
+            ids_.pop_back();
+            for (auto& c : columns_) {
+                c->resize(ids_.size());
+            }
+        }
+        deaths_.clear();
+    }
+    if (!births_.empty()) {
+        std::sort(births_.begin(), births_.end(),
+                  [](PendingBirth const& a, PendingBirth const& b) { return a.id < b.id; });
+        for (std::size_t i = 1; i < births_.size(); ++i) {
+            if (births_[i].id == births_[i - 1].id) {
+                throw ModelError(fmt::format("agent kind '{}': two births staged with id {}",
+                                             kind_, births_[i].id));
+            }
+        }
+        std::size_t const first = ids_.size();
+        ids_.resize(first + births_.size());
+        for (auto& c : columns_) {
+            c->resize(ids_.size());
+        }
+        for (std::size_t i = 0; i < births_.size(); ++i) {
+            ids_[first + i] = births_[i].id;
+            if (births_[i].init) {
+                births_[i].init(*this, first + i);
+            }
+        }
+        births_.clear();
+    }
+}
+
+std::size_t AgentStore::bytes_per_agent() const noexcept {
+    std::size_t b = sizeof(AgentId);
+    for (auto const& c : columns_) {
+        b += c->bytes_per_row();
+    }
+    return b;
+}
+
+std::vector<std::string> AgentStore::field_names() const {
+    std::vector<std::string> names;
+    for (auto const& c : columns_) {
+        names.push_back(c->name);
+    }
+    return names;
+}
+
+} // namespace tsunagi

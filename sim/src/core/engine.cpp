@@ -1,0 +1,235 @@
+#include <tsunagi/agents/agent_store.hpp>
+#include <tsunagi/comm/communicator.hpp>
+#include <tsunagi/core/engine.hpp>
+#include <tsunagi/core/error.hpp>
+#include <tsunagi/world/world.hpp>
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+namespace tsunagi {
+
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+} // namespace
+
+// ---- ModelBuilder ---------------------------------------------------------------------------
+
+AgentStore& ModelBuilder::agents(std::string const& kind) { return engine_.agents(kind); }
+World& ModelBuilder::world() { return engine_.world(); }
+Recorder& ModelBuilder::recorder() { return engine_.recorder(); }
+EventQueue& ModelBuilder::events() { return engine_.events(); }
+Communicator& ModelBuilder::comm() { return engine_.comm(); }
+double ModelBuilder::tick_s() const { return engine_.clock().tick_s(); }
+Tick ModelBuilder::total_ticks() const { return engine_.clock().total_ticks(); }
+std::uint64_t ModelBuilder::seed() const { return engine_.options().seed; }
+
+void ModelBuilder::every(Period p, Phase phase, std::string const& name, AgentStore& store,
+                         ChunkTask fn, Tick offset) {
+    Engine::Task t;
+    t.name = model_ + "." + name;
+    t.phase = phase;
+    t.period = p.in_ticks(tick_s());
+    t.offset = offset;
+    t.store = &store;
+    t.chunk_fn = std::move(fn);
+    engine_.add_task(std::move(t));
+}
+
+void ModelBuilder::every(Period p, Phase phase, std::string const& name,
+                         std::function<std::size_t()> size, ChunkTask fn, Tick offset) {
+    Engine::Task t;
+    t.name = model_ + "." + name;
+    t.phase = phase;
+    t.period = p.in_ticks(tick_s());
+    t.offset = offset;
+    t.size = std::move(size);
+    t.chunk_fn = std::move(fn);
+    engine_.add_task(std::move(t));
+}
+
+void ModelBuilder::every(Period p, Phase phase, std::string const& name, GlobalTask fn,
+                         Tick offset) {
+    Engine::Task t;
+    t.name = model_ + "." + name;
+    t.phase = phase;
+    t.period = p.in_ticks(tick_s());
+    t.offset = offset;
+    t.global_fn = std::move(fn);
+    engine_.add_task(std::move(t));
+}
+
+// ---- Engine ---------------------------------------------------------------------------------
+
+Engine::Engine(World& world, EngineOptions options, Communicator& comm)
+    : world_(world)
+    , opt_(options)
+    , comm_(comm)
+    , clock_(options.tick_s, options.total_ticks)
+    , pool_(options.threads)
+    , recorder_(world.zones, comm) {
+    if (!(opt_.tick_s > 0.0)) {
+        throw ScenarioError(fmt::format("base tick of {} s: must be positive", opt_.tick_s));
+    }
+    if (opt_.record_every < 1) {
+        opt_.record_every = 1;
+    }
+    if (opt_.chunk_size == 0) {
+        opt_.chunk_size = 16384;
+    }
+}
+
+Engine::~Engine() = default;
+
+AgentStore& Engine::agents(std::string const& kind) {
+    auto it = stores_.find(kind);
+    if (it == stores_.end()) {
+        it = stores_.emplace(kind, std::make_unique<AgentStore>(kind)).first;
+    }
+    return *it->second;
+}
+
+void Engine::add_model(std::unique_ptr<Model> model) {
+    if (initialized_) {
+        throw ModelError("models must be added before Engine::initialize()");
+    }
+    models_.push_back(std::move(model));
+}
+
+void Engine::add_task(Task t) {
+    if (t.period < 1 || t.offset < 0 || t.offset >= t.period) {
+        throw ModelError(fmt::format("task '{}': period {} ticks with offset {} (offset must be in "
+                                     "[0, period))",
+                                     t.name, t.period, t.offset));
+    }
+    tasks_.push_back(std::move(t));
+}
+
+TickContext Engine::context() noexcept {
+    Tick const t = clock_.tick();
+    return TickContext{t,
+                       clock_.time_of(t),
+                       clock_.time_of(t + 1),
+                       clock_.tick_s(),
+                       opt_.seed,
+                       world_,
+                       events_,
+                       pool_};
+}
+
+void Engine::initialize() {
+    if (initialized_) {
+        throw ModelError("Engine::initialize() called twice");
+    }
+    for (auto& m : models_) {
+        ModelBuilder b(*this, std::string(m->name()));
+        m->declare(b);
+    }
+    // Tasks run phase by phase, in registration order within a phase (stable).
+    std::stable_sort(tasks_.begin(), tasks_.end(), [](Task const& a, Task const& b) {
+        return static_cast<int>(a.phase) < static_cast<int>(b.phase);
+    });
+    TickContext const ctx = context();
+    pool_.execute([&] {
+        for (auto& m : models_) {
+            m->initialize(ctx);
+        }
+    });
+    for (auto& [kind, store] : stores_) {
+        store->commit();
+    }
+    initialized_ = true;
+    if (opt_.check_invariants) {
+        for (auto const& m : models_) {
+            m->check_invariants(ctx);
+        }
+    }
+    recorder_.record(0.0);
+}
+
+void Engine::run_task(Task& t, TickContext const& ctx) {
+    auto const t0 = std::chrono::steady_clock::now();
+    if (t.global_fn) {
+        t.global_fn(ctx);
+    } else {
+        std::size_t const n = t.store != nullptr ? t.store->size() : t.size();
+        pool_.for_chunks(n, opt_.chunk_size, [&](Chunk const& c) { t.chunk_fn(c, ctx); });
+    }
+    t.seconds += seconds_since(t0);
+    ++t.runs;
+}
+
+void Engine::step() {
+    if (!initialized_) {
+        throw ModelError("Engine::step() before initialize()");
+    }
+    if (clock_.done()) {
+        return;
+    }
+    TickContext const ctx = context();
+    Tick const tick = ctx.tick;
+
+    auto t0 = std::chrono::steady_clock::now();
+    events_.run_due(tick, ctx.time_s);
+    events_s_ += seconds_since(t0);
+
+    std::size_t i = 0;
+    for (Phase phase : kPhases) {
+        for (; i < tasks_.size() && tasks_[i].phase == phase; ++i) {
+            Task& t = tasks_[i];
+            if (tick >= t.offset && (tick - t.offset) % t.period == 0) {
+                run_task(t, ctx);
+            }
+        }
+        if (phase == Phase::Commit) {
+            for (auto& [kind, store] : stores_) {
+                store->commit();
+            }
+        }
+    }
+
+    if (opt_.check_invariants) {
+        t0 = std::chrono::steady_clock::now();
+        for (auto const& m : models_) {
+            m->check_invariants(ctx);
+        }
+        check_s_ += seconds_since(t0);
+    }
+    clock_.advance();
+    Tick const done = clock_.tick();
+    if (done % opt_.record_every == 0 || clock_.done()) {
+        t0 = std::chrono::steady_clock::now();
+        recorder_.record(clock_.time_of(done));
+        record_s_ += seconds_since(t0);
+    }
+}
+
+void Engine::run(std::function<void(Tick, Tick)> const& progress) {
+    while (!clock_.done()) {
+        step();
+        if (progress) {
+            progress(clock_.tick(), clock_.total_ticks());
+        }
+    }
+}
+
+Report Engine::report() const {
+    Report r(world_.zones, comm_);
+    for (auto const& m : models_) {
+        m->report(r);
+    }
+    return r;
+}
+
+std::vector<Engine::TaskTiming> Engine::timings() const {
+    std::vector<TaskTiming> out;
+    for (auto const& t : tasks_) {
+        out.push_back(TaskTiming{t.name, t.phase, t.seconds, t.runs});
+    }
+    return out;
+}
+
+} // namespace tsunagi

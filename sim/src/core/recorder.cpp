@@ -1,0 +1,87 @@
+#include <tsunagi/comm/communicator.hpp>
+#include <tsunagi/core/error.hpp>
+#include <tsunagi/core/recorder.hpp>
+#include <tsunagi/world/zones.hpp>
+
+#include <fmt/format.h>
+
+namespace tsunagi {
+
+std::size_t Recorder::zone_count() const noexcept { return zones_.size(); }
+
+void Recorder::add_series(std::string name, std::string unit, std::string description,
+                          ZoneFill fill) {
+    for (auto const& s : series_) {
+        if (s.name == name) {
+            throw ModelError(fmt::format("time series '{}' registered twice", name));
+        }
+    }
+    if (!times_.empty()) {
+        throw ModelError(fmt::format("time series '{}' registered after recording started", name));
+    }
+    series_.push_back(Series{std::move(name), std::move(unit), std::move(description),
+                             std::move(fill), {}});
+}
+
+void Recorder::record(double time_s) {
+    std::size_t const nz = zones_.size();
+    times_.push_back(time_s);
+    std::vector<double> row(nz);
+    for (auto& s : series_) {
+        std::fill(row.begin(), row.end(), 0.0);
+        s.fill(row);
+        comm_.allreduce_sum(row);
+        zones_.aggregate_up(std::span<double>(row));
+        s.values.insert(s.values.end(), row.begin(), row.end());
+    }
+}
+
+void Report::count(std::string name, std::int64_t local, std::string description) {
+    std::int64_t v = local;
+    comm_.allreduce_sum(std::span<std::int64_t>(&v, 1));
+    kpis_.push_back(Kpi{std::move(name), v, "persons", std::move(description)});
+}
+
+void Report::value(std::string name, double global, std::string unit, std::string description) {
+    kpis_.push_back(Kpi{std::move(name), global, std::move(unit), std::move(description)});
+}
+
+void Report::count_by_zone(std::string name, std::vector<std::int64_t> local,
+                           std::string description) {
+    if (local.size() != zones_.size()) {
+        throw ModelError(fmt::format("KPI '{}' by zone has {} values for {} zones", name,
+                                     local.size(), zones_.size()));
+    }
+    comm_.allreduce_sum(local);
+    zones_.aggregate_up(std::span<std::int64_t>(local));
+    by_zone_.push_back(ZoneKpi{std::move(name), std::move(local), "persons", std::move(description)});
+}
+
+void Report::value_by_zone(std::string name, std::vector<double> global, std::string unit,
+                           std::string description) {
+    if (global.size() != zones_.size()) {
+        throw ModelError(fmt::format("KPI '{}' by zone has {} values for {} zones", name,
+                                     global.size(), zones_.size()));
+    }
+    by_zone_.push_back(ZoneKpi{std::move(name), std::move(global), std::move(unit),
+                               std::move(description)});
+}
+
+Report::Kpi const* Report::find(std::string const& name) const noexcept {
+    for (auto const& k : kpis_) {
+        if (k.name == name) {
+            return &k;
+        }
+    }
+    return nullptr;
+}
+
+std::int64_t Report::count_of(std::string const& name) const {
+    auto const* k = find(name);
+    if (k == nullptr || !std::holds_alternative<std::int64_t>(k->value)) {
+        throw ModelError(fmt::format("no count KPI named '{}'", name));
+    }
+    return std::get<std::int64_t>(k->value);
+}
+
+} // namespace tsunagi

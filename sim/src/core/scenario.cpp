@@ -1,0 +1,249 @@
+#include "config_state.hpp"
+
+#include <tsunagi/core/error.hpp>
+#include <tsunagi/core/scenario.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace tsunagi {
+
+namespace {
+
+std::shared_ptr<detail::ConfigState> parse(std::string const& text, std::string const& origin) {
+    auto st = std::make_shared<detail::ConfigState>();
+    st->origin = origin;
+    try {
+        st->root = YAML::Load(text);
+    } catch (YAML::ParserException const& e) {
+        throw ScenarioError(fmt::format(
+            "{}:{}:{}: malformed YAML: {}. Fix: correct the syntax at that line (indent with "
+            "spaces, 'key: value' pairs, lists as '- item')",
+            origin, e.mark.line + 1, e.mark.column + 1, e.msg));
+    }
+    if (!st->root.IsDefined() || st->root.IsNull()) {
+        st->root = YAML::Node(YAML::NodeType::Map); // an empty scenario: all defaults
+    } else if (!st->root.IsMap()) {
+        throw ScenarioError(fmt::format(
+            "{}: the scenario must be a mapping of sections (scenario:, world:, ...), but the "
+            "file's top level is {}. Fix: start from scenarios/demo.yaml",
+            origin, st->root.IsSequence() ? "a list" : "a single value"));
+    }
+    return st;
+}
+
+std::vector<std::string> split_path(std::string const& key_path, std::string const& context) {
+    std::vector<std::string> parts;
+    std::string cur;
+    for (char c : key_path) {
+        if (c == '.') {
+            parts.push_back(cur);
+            cur.clear();
+        } else {
+            cur.push_back(c);
+        }
+    }
+    parts.push_back(cur);
+    for (auto const& p : parts) {
+        bool ok = !p.empty() && std::all_of(p.begin(), p.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+        });
+        if (!ok) {
+            throw ScenarioError(fmt::format(
+                "{}: '{}' is not a key path. Fix: write dotted keys like "
+                "world.synthetic.population=50000",
+                context, key_path));
+        }
+    }
+    return parts;
+}
+
+void check_map(detail::ConfigState const& st, YAML::Node const& map, std::string const& path) {
+    for (auto it = map.begin(); it != map.end(); ++it) {
+        std::string const key = it->first.Scalar();
+        std::string const full = detail::join_path(path, key);
+        if (!st.known.contains(full)) {
+            std::vector<std::string> siblings;
+            std::string const prefix = path.empty() ? "" : path + ".";
+            for (auto const& k : st.known) {
+                if (k.starts_with(prefix) && k.size() > prefix.size()) {
+                    std::string rest = k.substr(prefix.size());
+                    if (rest.find_first_of(".[") == std::string::npos) {
+                        siblings.push_back(rest);
+                    }
+                }
+            }
+            std::string where = st.origin;
+            for (auto const& [p, text] : st.overrides) {
+                if (full == p || full.starts_with(p + ".")) {
+                    where = "--set " + text;
+                }
+            }
+            if (where == st.origin && !it->first.Mark().is_null()) {
+                where = fmt::format("{}:{}", st.origin, it->first.Mark().line + 1);
+            }
+            std::string fix;
+            if (auto m = did_you_mean(key, siblings)) {
+                fix = fmt::format("did you mean '{}'? ", *m);
+            }
+            std::string const section = path.empty() ? "the top level" : "[" + path + "]";
+            if (siblings.empty()) {
+                fix += fmt::format("remove it; {} takes no keys", section);
+            } else {
+                fix += fmt::format("correct or remove it; the keys known at {} are: {}", section,
+                                   fmt::join(siblings, ", "));
+            }
+            throw ScenarioError(fmt::format("{}: [{}]: unknown key. Fix: {}", where, full, fix));
+        }
+        YAML::Node const v = it->second;
+        if (v.IsMap()) {
+            check_map(st, v, full);
+        } else if (v.IsSequence()) {
+            for (std::size_t i = 0; i < v.size(); ++i) {
+                if (v[i].IsMap()) {
+                    check_map(st, v[i], fmt::format("{}[{}]", full, i));
+                }
+            }
+        }
+    }
+}
+
+} // namespace
+
+Scenario Scenario::load(std::filesystem::path const& file) {
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) {
+        throw ScenarioError(fmt::format(
+            "{}: scenario file not found (looked for {}). Fix: check the path; the scenarios that "
+            "come with Tsunagi are in scenarios/, e.g. scenarios/demo.yaml",
+            file.string(), std::filesystem::absolute(file, ec).string()));
+    }
+    if (std::filesystem::is_directory(file, ec)) {
+        throw ScenarioError(fmt::format(
+            "{}: is a directory, not a scenario file. Fix: name a .yaml file inside it",
+            file.string()));
+    }
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        throw ScenarioError(fmt::format("{}: cannot be read (permission denied?). Fix: make the "
+                                        "file readable",
+                                        file.string()));
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    Scenario s;
+    s.state_ = parse(ss.str(), file.string());
+    return s;
+}
+
+Scenario Scenario::from_string(std::string const& yaml, std::string const& origin) {
+    Scenario s;
+    s.state_ = parse(yaml, origin);
+    return s;
+}
+
+Scenario::Scenario(Scenario&&) noexcept = default;
+Scenario& Scenario::operator=(Scenario&&) noexcept = default;
+Scenario::~Scenario() = default;
+
+Scenario::Scenario(Scenario const& other) {
+    state_ = std::make_shared<detail::ConfigState>(*other.state_);
+    state_->root.reset(YAML::Clone(other.state_->root)); // `=` would write into the original
+}
+
+Scenario& Scenario::operator=(Scenario const& other) {
+    if (this != &other) {
+        Scenario copy(other);
+        *this = std::move(copy);
+    }
+    return *this;
+}
+
+void Scenario::set(std::string const& assignment) {
+    auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0) {
+        throw ScenarioError(fmt::format(
+            "--set {}: expected KEY=VALUE. Fix: write e.g. --set world.synthetic.population=50000",
+            assignment));
+    }
+    set(assignment.substr(0, eq), assignment.substr(eq + 1));
+}
+
+void Scenario::set(std::string const& key_path, std::string const& yaml_value) {
+    std::string const context = fmt::format("--set {}={}", key_path, yaml_value);
+    auto parts = split_path(key_path, context);
+    YAML::Node value;
+    try {
+        value = YAML::Load(yaml_value);
+    } catch (YAML::ParserException const& e) {
+        throw ScenarioError(fmt::format("{}: the value is not valid YAML ({}). Fix: quote it, "
+                                        "e.g. --set 'scenario.name=\"my run\"'",
+                                        context, e.msg));
+    }
+    if (!value.IsDefined() || value.IsNull()) {
+        throw ScenarioError(fmt::format("{}: no value given. Fix: write KEY=VALUE", context));
+    }
+    YAML::Node node = state_->root;
+    std::string path;
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+        path = detail::join_path(path, parts[i]);
+        YAML::Node const& cnode = node;
+        YAML::Node const existing = cnode[parts[i]];
+        if (!existing.IsDefined() || existing.IsNull()) {
+            node[parts[i]] = YAML::Node(YAML::NodeType::Map);
+        } else if (!existing.IsMap()) {
+            throw ScenarioError(fmt::format(
+                "{}: [{}] is a single value, not a section, so it has no key '{}'. Fix: set [{}] "
+                "itself",
+                context, path, parts[i + 1], path));
+        }
+        YAML::Node const next = cnode[parts[i]];
+        node.reset(next);
+    }
+    node[parts.back()] = value;
+    state_->overrides[key_path] = context.substr(6);
+}
+
+std::optional<std::string> Scenario::get(std::string const& key_path) const {
+    auto parts = split_path(key_path, "get(" + key_path + ")");
+    YAML::Node node = state_->root;
+    for (auto const& p : parts) {
+        YAML::Node const& cnode = node;
+        YAML::Node next = cnode[p];
+        if (!next.IsDefined()) {
+            return std::nullopt;
+        }
+        node.reset(next);
+    }
+    if (node.IsScalar()) {
+        return node.Scalar();
+    }
+    return YAML::Dump(node);
+}
+
+ConfigNode Scenario::root() const {
+    return ConfigNode(state_, "", std::make_shared<YAML::Node>(state_->root));
+}
+
+void Scenario::check_unknown() const { check_map(*state_, state_->root, ""); }
+
+std::string Scenario::resolved_yaml() const {
+    YAML::Emitter out;
+    out << state_->root;
+    return std::string(out.c_str()) + "\n";
+}
+
+std::string const& Scenario::origin() const noexcept { return state_->origin; }
+
+std::filesystem::path Scenario::directory() const {
+    std::filesystem::path p(state_->origin);
+    if (p.has_parent_path()) {
+        return p.parent_path();
+    }
+    return std::filesystem::current_path();
+}
+
+} // namespace tsunagi

@@ -1,0 +1,247 @@
+#include <tsunagi/agents/agent_store.hpp>
+#include <tsunagi/core/build_info.hpp>
+#include <tsunagi/core/error.hpp>
+#include <tsunagi/core/simulation.hpp>
+#include <tsunagi/io/checksum.hpp>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cmath>
+
+namespace tsunagi {
+
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Whole ticks in `seconds`; fails at `key` of `node` if it is not a whole number.
+Tick whole_ticks(ConfigNode const& node, std::string_view key, double seconds, double tick_s) {
+    double const n = seconds / tick_s;
+    double const r = std::round(n);
+    if (r < 1.0 || std::abs(n - r) > 1e-9 * std::max(1.0, r)) {
+        node.fail(key,
+                  fmt::format("{} s is not a whole number of base ticks of {} s", seconds, tick_s),
+                  "make it a multiple of scenario.tick_s");
+    }
+    return static_cast<Tick>(r);
+}
+} // namespace
+
+RunConfig RunConfig::from(ConfigNode const& n) {
+    RunConfig c;
+    c.name = n.string("name", c.name);
+    c.description = n.string("description", "");
+    c.seed = static_cast<std::uint64_t>(n.integer("seed", 1, Bounds::between(0, 9.0e15)));
+    c.duration_s = n.number("duration_s", c.duration_s, Bounds::between(0, 1.0e8));
+    c.tick_s = n.number("tick_s", c.tick_s, Bounds{0.01, 86400.0, false, false});
+    return c;
+}
+
+OutputConfig OutputConfig::from(ConfigNode const& n) {
+    OutputConfig c;
+    c.record_every_s = n.number("record_every_s", c.record_every_s, Bounds::positive());
+    c.world_layers = n.boolean("world_layers", c.world_layers);
+    return c;
+}
+
+Simulation::Simulation(Scenario scenario, RunOptions options, ModelRegistry const& registry)
+    : scenario_(std::move(scenario)) {
+    auto const t0 = std::chrono::steady_clock::now();
+    comm_ = options.comm ? options.comm : std::make_shared<SerialCommunicator>();
+
+    // 1. Read every section (cheap), so typos are reported before any expensive work.
+    ConfigNode const root = scenario_.root();
+    ConfigNode const run_node = root.child("scenario");
+    run_ = RunConfig::from(run_node);
+    ConfigNode const out_node = root.child("output");
+    out_ = OutputConfig::from(out_node);
+    ConfigNode const world_node = root.child("world");
+    world_source_ = world_node.choice("source", {"synthetic"}, "synthetic");
+    synthetic_ = SyntheticConfig::from(world_node.child("synthetic"));
+    std::vector<std::unique_ptr<Model>> models;
+    for (auto const& entry : registry.entries()) {
+        ConfigNode section = root;
+        std::size_t start = 0;
+        while (start <= entry.section.size()) {
+            std::size_t const dot = entry.section.find('.', start);
+            std::size_t const end = dot == std::string::npos ? entry.section.size() : dot;
+            section = section.child(std::string_view(entry.section).substr(start, end - start));
+            start = end + 1;
+        }
+        auto m = entry.factory();
+        m->configure(section);
+        models.push_back(std::move(m));
+    }
+    scenario_.check_unknown();
+    Tick const total = run_.duration_s == 0.0
+                           ? 0
+                           : whole_ticks(run_node, "duration_s", run_.duration_s, run_.tick_s);
+    Tick const record_every =
+        whole_ticks(out_node, "record_every_s", out_.record_every_s, run_.tick_s);
+
+    if (std::filesystem::is_regular_file(scenario_.origin())) {
+        inputs_.emplace_back(scenario_.origin(), sha256_file(scenario_.origin()));
+    }
+
+    // 2. Build the world.
+    world_ = std::make_unique<World>(make_synthetic_world(synthetic_, &synthetic_report_));
+    if (synthetic_report_.dropped_nodes > 0) {
+        spdlog::info("synthetic roads: kept the largest connected network; dropped {} nodes and "
+                     "{} edges not connected to it",
+                     synthetic_report_.dropped_nodes, synthetic_report_.dropped_edges);
+    }
+
+    // 3. The engine and the models.
+    EngineOptions eo;
+    eo.tick_s = run_.tick_s;
+    eo.total_ticks = total;
+    eo.seed = run_.seed;
+    eo.threads = options.threads;
+    eo.check_invariants = options.check_invariants.value_or(debug_build());
+    eo.record_every = record_every;
+    engine_ = std::make_unique<Engine>(*world_, eo, *comm_);
+    for (auto& m : models) {
+        engine_->add_model(std::move(m));
+    }
+    engine_->initialize();
+    init_s_ = seconds_since(t0);
+}
+
+Simulation::~Simulation() = default;
+
+void Simulation::run(std::function<void(Tick, Tick)> const& progress) {
+    auto const t0 = std::chrono::steady_clock::now();
+    engine_->run(progress);
+    run_s_ += seconds_since(t0);
+}
+
+void Simulation::step(Tick n) {
+    auto const t0 = std::chrono::steady_clock::now();
+    for (Tick i = 0; i < n && !engine_->clock().done(); ++i) {
+        engine_->step();
+    }
+    run_s_ += seconds_since(t0);
+}
+
+bool Simulation::done() const noexcept { return engine_->clock().done(); }
+
+RunOutput Simulation::output() const {
+    RunOutput out;
+    auto& m = out.meta;
+    m.emplace_back("version", version());
+    m.emplace_back("git_revision", git_revision());
+    m.emplace_back("build_type", build_type());
+    m.emplace_back("seed", static_cast<std::int64_t>(run_.seed));
+    m.emplace_back("threads", static_cast<std::int64_t>(engine_->pool().threads()));
+    m.emplace_back("ranks", static_cast<std::int64_t>(comm_->size()));
+    m.emplace_back("scenario_name", run_.name);
+    m.emplace_back("scenario_file", scenario_.origin());
+    m.emplace_back("scenario", scenario_.resolved_yaml());
+    m.emplace_back("world_source", world_source_);
+    m.emplace_back("tick_s", run_.tick_s);
+    m.emplace_back("duration_s", run_.duration_s);
+    m.emplace_back("ticks", static_cast<std::int64_t>(engine_->clock().total_ticks()));
+    m.emplace_back("ticks_run", static_cast<std::int64_t>(engine_->clock().tick()));
+    m.emplace_back("record_every_s", out_.record_every_s);
+    std::string inputs;
+    for (auto const& [file, sum] : inputs_) {
+        inputs += fmt::format("{}  sha256:{}\n", file, sum);
+    }
+    m.emplace_back("inputs", inputs);
+
+    auto& r = out.run;
+    r.emplace_back("created_utc",
+                   fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
+                               std::chrono::floor<std::chrono::seconds>(
+                                   std::chrono::system_clock::now())));
+    r.emplace_back("init_time_s", init_s_);
+    r.emplace_back("run_time_s", run_s_);
+    r.emplace_back("events_s", engine_->events_seconds());
+    r.emplace_back("record_s", engine_->record_seconds());
+    r.emplace_back("invariant_checks_s", engine_->check_seconds());
+    for (auto const& t : engine_->timings()) {
+        r.emplace_back("task." + t.name + "_s", t.seconds);
+    }
+    std::int64_t agents = 0;
+    std::int64_t bytes = 0;
+    for (auto const& [kind, store] : engine_->stores()) {
+        agents += static_cast<std::int64_t>(store->size());
+        bytes += static_cast<std::int64_t>(store->size() * store->bytes_per_agent());
+        r.emplace_back("agents." + kind, static_cast<std::int64_t>(store->size()));
+        r.emplace_back("agents." + kind + ".bytes_per_agent",
+                       static_cast<std::int64_t>(store->bytes_per_agent()));
+    }
+    r.emplace_back("agent_store_bytes", bytes);
+
+    out.zones.assign(world_->zones.all().begin(), world_->zones.all().end());
+    Report const rep = engine_->report();
+    out.kpis = rep.kpis();
+    out.by_zone = rep.by_zone();
+    auto const& rec = engine_->recorder();
+    out.times_s = rec.times();
+    for (auto const& s : rec.series()) {
+        out.series.push_back(RunOutput::Series{s.name, s.unit, s.description, s.values});
+    }
+    return out;
+}
+
+void Simulation::write(std::filesystem::path const& path) const {
+    RunOutput const out = output();
+    if (comm_->is_root()) {
+        write_run_output(path, out, out_.world_layers ? world_.get() : nullptr);
+    }
+}
+
+std::vector<std::pair<std::string, std::string>> Simulation::describe() const {
+    std::vector<std::pair<std::string, std::string>> rows;
+    auto const& w = *world_;
+    auto const& g = w.grid;
+    rows.emplace_back("scenario", fmt::format("{} ({})", run_.name, scenario_.origin()));
+    rows.emplace_back("world", w.name);
+    rows.emplace_back("grid", fmt::format("{} × {} cells of {} m ({:.1f} km × {:.1f} km)", g.nx(),
+                                          g.ny(), g.transform().dx, g.width_m() / 1000.0,
+                                          g.height_m() / 1000.0));
+    rows.emplace_back("CRS", fmt::format("EPSG:{} ({})",
+                                         utm_epsg_for(synthetic_.origin_lon, synthetic_.origin_lat),
+                                         "projected, metres"));
+    rows.emplace_back("population", fmt::format("{}", w.total_population()));
+    rows.emplace_back("inundated cells", fmt::format("{} of {}", w.inundated_cells.size(),
+                                                     g.cells()));
+    rows.emplace_back("road network",
+                      fmt::format("{} nodes, {} directed edges ({} nodes / {} edges dropped "
+                                  "outside the largest component)",
+                                  w.roads.node_count(), w.roads.edge_count(),
+                                  synthetic_report_.dropped_nodes, synthetic_report_.dropped_edges));
+    std::int64_t cap = 0;
+    auto shelters = w.facilities.of_kind(FacilityKind::Shelter);
+    for (auto f : shelters) {
+        cap += w.facilities[f].capacity;
+    }
+    rows.emplace_back("shelters", fmt::format("{} (capacity {})", shelters.size(), cap));
+    rows.emplace_back("supply hubs",
+                      fmt::format("{}", w.facilities.of_kind(FacilityKind::Hub).size()));
+    rows.emplace_back("zones",
+                      fmt::format("{} country, {} prefecture(s), {} municipalities",
+                                  w.zones.at_level(ZoneLevel::Country).size(),
+                                  w.zones.at_level(ZoneLevel::Prefecture).size(),
+                                  w.zones.at_level(ZoneLevel::Municipality).size()));
+    std::string models;
+    for (auto const& m : engine_->models()) {
+        models += (models.empty() ? "" : ", ") + std::string(m->name());
+    }
+    rows.emplace_back("models", models);
+    rows.emplace_back("time", fmt::format("{} s in {} ticks of {} s; seed {}", run_.duration_s,
+                                          engine_->clock().total_ticks(), run_.tick_s, run_.seed));
+    for (auto const& [kind, store] : engine_->stores()) {
+        rows.emplace_back("agents: " + kind, fmt::format("{} ({} bytes each)", store->size(),
+                                                         store->bytes_per_agent()));
+    }
+    rows.emplace_back("threads", fmt::format("{}", engine_->pool().threads()));
+    return rows;
+}
+
+} // namespace tsunagi
