@@ -1,0 +1,56 @@
+#pragma once
+// The output of a run, in memory and in its HDF5 file (layout in docs/output.md):
+//   /meta        attributes: version, git_revision, seed, threads, ranks, scenario (resolved YAML),
+//                scenario_file, tick_s, duration_s, ...; /meta/run: wall time and phase timings
+//   /zones       code, name, level, parent (one entry per zone, all levels)
+//   /kpi         one scalar dataset per KPI (attributes unit, description)
+//   /kpi/by_zone one array per KPI, aligned with /zones/code
+//   /timeseries  time_s, and one [time × zone] array per series
+//   /world       grid (attributes), static layers, roads, facilities - for maps and GIS export
+// Files are written under a temporary name and renamed on success, so a failed run never leaves a
+// file that looks complete.
+
+#include <tsunagi/core/recorder.hpp>
+#include <tsunagi/world/zones.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace tsunagi {
+
+struct World;
+
+struct RunOutput {
+    using MetaValue = std::variant<std::int64_t, double, std::string>;
+    struct Series {
+        std::string name;
+        std::string unit;
+        std::string description;
+        std::vector<double> values; // [time][zone]
+    };
+
+    std::vector<std::pair<std::string, MetaValue>> meta; // /meta attributes
+    std::vector<std::pair<std::string, MetaValue>> run;  // /meta/run attributes (timings)
+    std::vector<Zone> zones;
+    std::vector<Report::Kpi> kpis;
+    std::vector<Report::ZoneKpi> by_zone;
+    std::vector<double> times_s;
+    std::vector<Series> series;
+
+    MetaValue const* find_meta(std::string const& name) const noexcept;
+    Report::Kpi const* find_kpi(std::string const& name) const noexcept;
+    Series const* find_series(std::string const& name) const noexcept;
+};
+
+// Writes `out` (and, if given, the world's layers) atomically to `path`. Creates missing parent
+// directories. Throws OutputError if the file cannot be written.
+void write_run_output(std::filesystem::path const& path, RunOutput const& out,
+                      World const* world = nullptr);
+
+// Reads a file written by write_run_output (everything but /world). Throws DataError.
+RunOutput read_run_output(std::filesystem::path const& path);
+
+} // namespace tsunagi
