@@ -1,0 +1,19 @@
+#include <tsunagi/evacuation/walk_model.hpp>
+#include <tsunagi/hazard/tsunami_model.hpp>
+#include <tsunagi/models/all_models.hpp>
+
+namespace tsunagi {
+
+void register_all_models(ModelRegistry& registry) {
+    // Hazard first: it writes the depth field that evacuation reads in the same tick.
+    registry.add("hazard.tsunami", [] { return std::make_unique<hazard::TsunamiModel>(); });
+    registry.add("evacuation", [] { return std::make_unique<evacuation::WalkModel>(); });
+}
+
+ModelRegistry default_model_registry() {
+    ModelRegistry r;
+    register_all_models(r);
+    return r;
+}
+
+} // namespace tsunagi
