@@ -1,0 +1,165 @@
+#include "commands.hpp"
+
+#include "progress_bar.hpp"
+
+#include <tsunagi/core/build_info.hpp>
+#include <tsunagi/core/error.hpp>
+#include <tsunagi/core/simulation.hpp>
+#include <tsunagi/io/run_output.hpp>
+#include <tsunagi/models/all_models.hpp>
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <filesystem>
+
+namespace tsunagi::cli {
+
+namespace {
+
+Scenario load_scenario(RunArgs const& a) {
+    Scenario s = Scenario::load(a.scenario);
+    for (auto const& kv : a.sets) {
+        s.set(kv);
+    }
+    if (a.seed) {
+        s.set("scenario.seed", std::to_string(*a.seed));
+    }
+    return s;
+}
+
+std::string format_value(Report::Value const& v) {
+    if (auto const* i = std::get_if<std::int64_t>(&v)) {
+        return fmt::format("{}", *i);
+    }
+    return fmt::format("{:.6g}", std::get<double>(v));
+}
+
+std::string format_meta(RunOutput::MetaValue const& v) {
+    if (auto const* i = std::get_if<std::int64_t>(&v)) {
+        return fmt::format("{}", *i);
+    }
+    if (auto const* d = std::get_if<double>(&v)) {
+        return fmt::format("{:.6g}", *d);
+    }
+    return std::get<std::string>(v);
+}
+
+void print_kpis(std::vector<Report::Kpi> const& kpis) {
+    std::size_t w = 3;
+    for (auto const& k : kpis) {
+        w = std::max(w, k.name.size());
+    }
+    fmt::print("\n  {:<{}}  {:>14}  {}\n", "KPI", w, "value", "meaning");
+    for (auto const& k : kpis) {
+        std::string unit = k.unit == "persons" ? "" : " " + k.unit;
+        fmt::print("  {:<{}}  {:>14}  {}\n", k.name, w, format_value(k.value) + unit,
+                   k.description);
+    }
+}
+
+} // namespace
+
+int run_command(RunArgs const& a) {
+    Scenario scenario = load_scenario(a);
+    RunOptions opt;
+    opt.threads = a.threads;
+    if (a.check_invariants) {
+        opt.check_invariants = true;
+    }
+    Simulation sim(std::move(scenario), opt, default_model_registry());
+    std::filesystem::path out =
+        a.output.empty() ? std::filesystem::path("out") / (sim.config().name + ".h5")
+                         : std::filesystem::path(a.output);
+
+    if (!a.quiet) {
+        fmt::print(stderr, "tsunagi {}: {} — {} residents, {} ticks of {} s, {} thread(s)\n",
+                   version(), sim.config().name, sim.world().total_population(),
+                   sim.engine().clock().total_ticks(), sim.config().tick_s,
+                   sim.engine().pool().threads());
+    }
+    ProgressBar bar(sim.engine().clock().total_ticks(), sim.config().tick_s, stderr, !a.quiet);
+    sim.run([&](Tick done, Tick) { bar.update(done); });
+    bar.finish();
+    sim.write(out);
+
+    RunOutput const res = sim.output();
+    if (!a.quiet) {
+        fmt::print("{} ({}): seed {}, {} threads\n", sim.config().name, sim.world().name,
+                   sim.config().seed, sim.engine().pool().threads());
+        print_kpis(res.kpis);
+        std::error_code ec;
+        auto const size = std::filesystem::file_size(out, ec);
+        fmt::print("\nwrote {} ({:.1f} MB) - set-up {:.2f} s, simulation {:.2f} s\n", out.string(),
+                   static_cast<double>(size) / 1.0e6, sim.init_seconds(), sim.run_seconds());
+    }
+    return 0;
+}
+
+int validate_command(RunArgs const& a) {
+    Scenario scenario = load_scenario(a);
+    RunOptions opt;
+    opt.threads = a.threads;
+    Simulation sim(std::move(scenario), opt, default_model_registry());
+    auto rows = sim.describe();
+    std::size_t w = 0;
+    for (auto const& [k, v] : rows) {
+        w = std::max(w, k.size());
+    }
+    for (auto const& [k, v] : rows) {
+        fmt::print("  {:<{}}  {}\n", k, w, v);
+    }
+    fmt::print("OK: {} is valid\n", a.scenario);
+    return 0;
+}
+
+int info_command(InfoArgs const& a) {
+    RunOutput const out = read_run_output(a.file);
+    fmt::print("{}\n", a.file);
+    for (char const* key : {"scenario_name", "scenario_file", "version", "git_revision",
+                            "build_type", "seed", "threads", "ranks", "tick_s", "duration_s",
+                            "ticks_run", "world_source"}) {
+        if (auto const* v = out.find_meta(key)) {
+            fmt::print("  {:<14} {}\n", key, format_meta(*v));
+        }
+    }
+    for (auto const& [k, v] : out.run) {
+        if (k == "created_utc" || k == "run_time_s" || k == "init_time_s") {
+            fmt::print("  {:<14} {}\n", k, format_meta(v));
+        }
+    }
+    if (auto const* v = out.find_meta("inputs")) {
+        auto const s = format_meta(*v);
+        if (!s.empty()) {
+            fmt::print("  inputs:\n    {}\n", s.substr(0, s.size() - 1));
+        }
+    }
+    print_kpis(out.kpis);
+    fmt::print("\n  time series ({} samples, {} zones): ", out.times_s.size(), out.zones.size());
+    for (std::size_t i = 0; i < out.series.size(); ++i) {
+        fmt::print("{}{}", i ? ", " : "", out.series[i].name);
+    }
+    fmt::print("\n");
+    if (a.zones && !out.by_zone.empty()) {
+        fmt::print("\n  {:<6} {:<24}", "zone", "name");
+        for (auto const& k : out.by_zone) {
+            fmt::print(" {:>15}", k.name);
+        }
+        fmt::print("\n");
+        for (std::size_t z = 0; z < out.zones.size(); ++z) {
+            fmt::print("  {:<6} {:<24}", out.zones[z].code, out.zones[z].name);
+            for (auto const& k : out.by_zone) {
+                std::visit([&](auto const& v) { fmt::print(" {:>15}", v.at(z)); }, k.values);
+            }
+            fmt::print("\n");
+        }
+    }
+    if (a.scenario) {
+        if (auto const* v = out.find_meta("scenario")) {
+            fmt::print("\n# resolved scenario\n{}", format_meta(*v));
+        }
+    }
+    return 0;
+}
+
+} // namespace tsunagi::cli
