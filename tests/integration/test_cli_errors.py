@@ -1,0 +1,106 @@
+"""Every bad-input path: a one-paragraph message naming file, key and fix; exit code 2; no output
+file left behind."""
+import pytest
+
+from conftest import SMALL, tsunagi
+
+
+def run_bad(tmp_path, *args, yaml=None):
+    """Runs `tsunagi run` expecting failure; returns stderr. Checks exit code and no output."""
+    scenario = args[0] if args else None
+    if yaml is not None:
+        scenario = tmp_path / "bad.yaml"
+        scenario.write_text(yaml)
+    out = tmp_path / "result.h5"
+    r = tsunagi("run", scenario, *args[1:], "-o", out, "-q")
+    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
+    assert not out.exists()
+    assert not list(tmp_path.glob("*.tmp-*"))
+    assert "Fix:" in r.stderr
+    return r.stderr
+
+
+def test_missing_scenario_file(tmp_path):
+    err = run_bad(tmp_path, tmp_path / "nope.yaml")
+    assert "nope.yaml: scenario file not found" in err
+    assert "scenarios/demo.yaml" in err
+
+
+def test_malformed_yaml(tmp_path):
+    err = run_bad(tmp_path, yaml="scenario:\n  name: x\n  seed: [1, 2\nworld: {}\n")
+    assert "bad.yaml:" in err and "malformed YAML" in err
+
+
+def test_wrong_type(tmp_path):
+    err = run_bad(tmp_path, yaml="world:\n  synthetic:\n    population: many\n")
+    assert "bad.yaml:3: [world.synthetic.population]" in err
+    assert "expected a whole number ≥ 1, got 'many'" in err
+
+
+def test_unknown_key_with_suggestion(tmp_path):
+    err = run_bad(tmp_path, yaml="evacuation:\n  walk_speed: 1.0\n")
+    assert "bad.yaml:2: [evacuation.walk_speed]: unknown key" in err
+    assert "did you mean 'walk_speed_mps'?" in err
+
+
+def test_unknown_section(tmp_path):
+    err = run_bad(tmp_path, yaml="evacuaton:\n  walk_speed_mps: 1.0\n")
+    assert "[evacuaton]: unknown key" in err and "did you mean 'evacuation'?" in err
+
+
+def test_negative_count(tmp_path):
+    err = run_bad(tmp_path, yaml="world:\n  synthetic:\n    population: -500\n")
+    assert "[world.synthetic.population]" in err and "got -500" in err
+
+
+def test_negative_count_from_set(tmp_path, demo):
+    err = run_bad(tmp_path, demo, "--set", "world.synthetic.shelters=-2")
+    assert "--set world.synthetic.shelters=-2: [world.synthetic.shelters]" in err
+
+
+def test_bad_set_syntax(tmp_path, demo):
+    err = run_bad(tmp_path, demo, "--set", "population")
+    assert "expected KEY=VALUE" in err
+
+
+def test_period_not_a_whole_number_of_ticks(tmp_path, demo):
+    err = run_bad(tmp_path, demo, "--set", "output.record_every_s=2.5")
+    assert "[output.record_every_s]" in err and "not a whole number of base ticks" in err
+
+
+def test_no_shelter_reachable(tmp_path, demo):
+    err = run_bad(tmp_path, demo, *SMALL,
+                  "--set", "world.synthetic.shelter_min_elevation_m=100000",
+                  "--set", "world.synthetic.tsunami.height_m=5000",
+                  "--set", "world.synthetic.tsunami.decay_km=500",
+                  "--set", "evacuation.safe_depth_m=0.001")
+    assert "no safe place for evacuees" in err
+
+
+def test_unwritable_output(tmp_path, demo):
+    out_dir = tmp_path / "a_dir.h5"
+    out_dir.mkdir()
+    r = tsunagi("run", demo, *SMALL, "-q", "-o", out_dir)
+    assert r.returncode == 2
+    assert "is a directory" in r.stderr and "Fix:" in r.stderr
+    r = tsunagi("run", demo, *SMALL, "-q", "-o", "/proc/tsunagi/out.h5")
+    assert r.returncode == 2 and "Fix:" in r.stderr
+
+
+@pytest.mark.parametrize("content", [None, "this is not HDF5"])
+def test_info_on_a_missing_or_foreign_file(tmp_path, content):
+    p = tmp_path / "x.h5"
+    if content is not None:
+        p.write_text(content)
+    r = tsunagi("info", p)
+    assert r.returncode == 2
+    assert ("file not found" if content is None else "not an HDF5 file") in r.stderr
+
+
+def test_usage_errors_exit_2():
+    r = tsunagi("run")
+    assert r.returncode == 2 and "SCENARIO" in r.stderr
+    r = tsunagi("frobnicate")
+    assert r.returncode == 2
+    r = tsunagi("run", "scenarios/demo.yaml", "--threads", "-3")
+    assert r.returncode == 2

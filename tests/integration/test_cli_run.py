@@ -1,0 +1,107 @@
+"""End-to-end runs of the tsunagi CLI on the demo scenario at small scale."""
+import h5py
+import numpy as np
+
+from conftest import ROOT, SMALL, group_arrays, kpis, tsunagi
+
+
+def test_demo_runs_and_writes_a_complete_file(tmp_path, demo):
+    out = tmp_path / "demo.h5"
+    r = tsunagi("run", demo, *SMALL, "-o", out, "--threads", 2, "--check-invariants")
+    assert r.returncode == 0, r.stderr
+    assert "population" in r.stdout and "deaths_direct" in r.stdout  # KPI summary
+    assert "progress: 100%" in r.stderr                               # plain progress lines
+    assert not list(tmp_path.glob("*.tmp-*"))
+    with h5py.File(out, "r") as f:
+        meta = f["meta"].attrs
+        for key in ["version", "git_revision", "seed", "threads", "ranks", "scenario"]:
+            assert key in meta, key
+        assert meta["seed"] == 42 and meta["threads"] == 2 and meta["ranks"] == 1
+        assert "population: 6000" in meta["scenario"]  # the resolved scenario, overrides applied
+        codes = [c.decode() for c in f["zones/code"][()]]
+        assert codes[0] == "JP" and codes[1] == "99"
+        nz = len(codes)
+        for name in ["deaths_direct", "evacuated_safe", "still_exposed", "population"]:
+            assert f["kpi/by_zone"][name].shape == (nz,)
+        t = f["timeseries/time_s"][()]
+        assert t[0] == 0 and t[-1] == 2400 and np.all(np.diff(t) == 60)
+        for name in ["evacuated_safe", "deaths_direct"]:
+            ts = f["timeseries"][name][()]
+            assert ts.shape == (len(t), nz)
+            assert np.all(np.diff(ts, axis=0) >= 0)  # cumulative counts never fall
+            assert ts[-1, 0] == f["kpi"][name][()]  # the last sample is the final KPI
+        assert f["world/elevation_m"].ndim == 2
+    k = kpis(out)
+    assert k["population"] == 6000
+    # Conservation: every resident ends in exactly one state.
+    assert k["deaths_direct"] + k["evacuated_safe"] + k["still_exposed"] + k["not_exposed"] == 6000
+    by_zone = group_arrays(out, "kpi/by_zone")
+    assert by_zone["population"][0] == 6000
+
+
+def test_kpis_are_identical_for_one_and_two_threads(tmp_path, demo):
+    a, b = tmp_path / "t1.h5", tmp_path / "t2.h5"
+    assert tsunagi("run", demo, *SMALL, "-o", a, "--threads", 1, "-q").returncode == 0
+    assert tsunagi("run", demo, *SMALL, "-o", b, "--threads", 2, "-q").returncode == 0
+    ka, kb = kpis(a), kpis(b)
+    assert ka == kb
+    for group in ["kpi/by_zone", "timeseries"]:
+        ga, gb = group_arrays(a, group), group_arrays(b, group)
+        assert ga.keys() == gb.keys()
+        for name in ga:
+            assert np.array_equal(ga[name], gb[name]), (group, name)
+
+
+def test_seed_changes_the_run_and_is_recorded(tmp_path, demo):
+    a, b = tmp_path / "s1.h5", tmp_path / "s2.h5"
+    assert tsunagi("run", demo, *SMALL, "-o", a, "-q").returncode == 0
+    assert tsunagi("run", demo, *SMALL, "-o", b, "-q", "--seed", 43).returncode == 0
+    ta, tb = group_arrays(a, "timeseries"), group_arrays(b, "timeseries")
+    assert not np.array_equal(ta["evacuated_safe"], tb["evacuated_safe"])
+    with h5py.File(b, "r") as f:
+        assert f["meta"].attrs["seed"] == 43
+
+
+def test_resolved_scenario_reproduces_the_run(tmp_path, demo):
+    a = tmp_path / "a.h5"
+    assert tsunagi("run", demo, *SMALL, "-o", a, "-q").returncode == 0
+    with h5py.File(a, "r") as f:
+        (tmp_path / "resolved.yaml").write_text(f["meta"].attrs["scenario"])
+    b = tmp_path / "b.h5"
+    r = tsunagi("run", tmp_path / "resolved.yaml", "-o", b, "-q")
+    assert r.returncode == 0, r.stderr
+    assert kpis(a) == kpis(b)
+
+
+def test_info_prints_provenance_and_kpis(tmp_path, demo):
+    out = tmp_path / "i.h5"
+    assert tsunagi("run", demo, *SMALL, "-o", out, "-q").returncode == 0
+    r = tsunagi("info", out, "--zones", "--scenario")
+    assert r.returncode == 0, r.stderr
+    for text in ["git_revision", "seed", "42", "deaths_direct", "evacuated_safe", "99201",
+                 "Town 1", "# resolved scenario", "walk_speed_mps"]:
+        assert text in r.stdout, text
+
+
+def test_validate_reports_what_was_loaded(demo):
+    r = tsunagi("validate", demo, "--set", "world.synthetic.population=3000")
+    assert r.returncode == 0, r.stderr
+    for text in ["population", "3000", "road network", "shelters", "EPSG:6690", "OK:"]:
+        assert text in r.stdout, text
+
+
+def test_default_output_path_uses_the_scenario_name(tmp_path, demo):
+    r = tsunagi("run", demo, *SMALL, "-q", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "out" / "demo.h5").is_file()
+
+
+def test_version_and_help():
+    r = tsunagi("--version")
+    assert r.returncode == 0 and r.stdout.startswith("tsunagi ")
+    r = tsunagi("--help")
+    assert r.returncode == 0
+    for cmd in ["run", "validate", "info"]:
+        assert cmd in r.stdout
+    r = tsunagi("run", "--help")
+    assert r.returncode == 0 and "--set" in r.stdout and "--threads" in r.stdout
