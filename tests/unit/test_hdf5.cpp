@@ -4,15 +4,21 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+
+#include <unistd.h>
 
 using namespace tsunagi;
 using ::testing::HasSubstr;
 
 namespace {
+// A directory of this test's own: ctest runs tests in parallel processes.
 std::filesystem::path tmp(std::string const& name) {
-    auto dir = std::filesystem::temp_directory_path() / "tsunagi_unit_hdf5";
+    auto const* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    auto dir = std::filesystem::temp_directory_path() /
+               ("tsunagi_unit_hdf5_" + std::string(info->name()) + "_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     return dir / name;
 }
@@ -65,7 +71,7 @@ TEST(Hdf5, RunOutputRoundTrips) {
     ASSERT_EQ(r.series.size(), 1u);
     EXPECT_EQ(r.series[0].values, o.series[0].values);
     EXPECT_EQ(r.series[0].unit, "persons");
-    std::filesystem::remove(p);
+    std::filesystem::remove_all(p.parent_path());
 }
 
 TEST(Hdf5, WritingIsAtomic) {
@@ -80,9 +86,15 @@ TEST(Hdf5, WritingIsAtomic) {
     // A run that cannot create its file leaves nothing behind.
     std::filesystem::path const bad = "/proc/tsunagi_cannot_write_here.h5";
     EXPECT_THROW(write_run_output(bad, sample()), InputError);
+    // A successful write leaves only the final file.
+    write_run_output(dir.parent_path() / "ok.h5", sample());
+    std::vector<std::string> names;
     for (auto const& e : std::filesystem::directory_iterator(dir.parent_path())) {
-        EXPECT_EQ(e.path().string().find(".tmp-"), std::string::npos) << e.path();
+        names.push_back(e.path().filename().string());
     }
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(names, (std::vector<std::string>{"a_directory", "ok.h5"}));
+    std::filesystem::remove_all(dir.parent_path());
 }
 
 TEST(Hdf5, ReadingSomethingElseIsADataError) {
@@ -100,4 +112,5 @@ TEST(Hdf5, ReadingSomethingElseIsADataError) {
     } catch (DataError const& e) {
         EXPECT_THAT(e.what(), HasSubstr("not an HDF5 file"));
     }
+    std::filesystem::remove_all(txt.parent_path());
 }
