@@ -4,11 +4,13 @@
 
 #include <tsunagi/core/build_info.hpp>
 #include <tsunagi/core/error.hpp>
+#include <tsunagi/core/parallel.hpp>
 #include <tsunagi/core/simulation.hpp>
 #include <tsunagi/io/run_output.hpp>
 #include <tsunagi/models/all_models.hpp>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -18,6 +20,21 @@ namespace tsunagi::cli {
 namespace {
 
 Scenario load_scenario(RunArgs const& a) {
+    if (a.seed && *a.seed < 0) {
+        throw ScenarioError(fmt::format("--seed {}: a seed is a whole number ≥ 0. Fix: e.g. --seed "
+                                        "42",
+                                        *a.seed));
+    }
+    if (a.threads > 4096) {
+        throw ScenarioError(fmt::format("--threads {}: at most 4096. Fix: give the number of cores "
+                                        "to use (0 = all)",
+                                        a.threads));
+    }
+    if (a.threads > hardware_threads()) {
+        spdlog::warn("--threads {} is more than the {} hardware threads here; results are the same, "
+                     "but slower",
+                     a.threads, hardware_threads());
+    }
     Scenario s = Scenario::load(a.scenario);
     for (auto const& kv : a.sets) {
         s.set(kv);
@@ -26,6 +43,33 @@ Scenario load_scenario(RunArgs const& a) {
         s.set("scenario.seed", std::to_string(*a.seed));
     }
     return s;
+}
+
+// out/<scenario name>.h5, with the name made safe as a file name (no directories).
+std::filesystem::path default_output(Scenario const& s) {
+    std::string name = s.get("scenario.name").value_or("unnamed");
+    for (char& c : name) {
+        if (c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20) {
+            c = '_';
+        }
+    }
+    while (!name.empty() && (name.front() == '.' || name.front() == ' ')) {
+        name.erase(name.begin());
+    }
+    if (name.empty()) {
+        name = "unnamed";
+    }
+    return std::filesystem::path("out") / (name + ".h5");
+}
+
+RunOptions run_options(RunArgs const& a) {
+    RunOptions opt;
+    opt.threads = a.threads;
+    if (a.check_invariants) {
+        opt.check_invariants = true;
+    }
+    opt.chunk_size = a.chunk_size;
+    return opt;
 }
 
 std::string format_value(Report::Value const& v) {
@@ -62,15 +106,10 @@ void print_kpis(std::vector<Report::Kpi> const& kpis) {
 
 int run_command(RunArgs const& a) {
     Scenario scenario = load_scenario(a);
-    RunOptions opt;
-    opt.threads = a.threads;
-    if (a.check_invariants) {
-        opt.check_invariants = true;
-    }
-    Simulation sim(std::move(scenario), opt, default_model_registry());
-    std::filesystem::path out =
-        a.output.empty() ? std::filesystem::path("out") / (sim.config().name + ".h5")
-                         : std::filesystem::path(a.output);
+    std::filesystem::path const out =
+        a.output.empty() ? default_output(scenario) : std::filesystem::path(a.output);
+    check_output_path(out); // fail now, not after a long run
+    Simulation sim(std::move(scenario), run_options(a), default_model_registry());
 
     if (!a.quiet) {
         fmt::print(stderr, "tsunagi {}: {} — {} residents, {} ticks of {} s, {} thread(s)\n",
@@ -98,9 +137,7 @@ int run_command(RunArgs const& a) {
 
 int validate_command(RunArgs const& a) {
     Scenario scenario = load_scenario(a);
-    RunOptions opt;
-    opt.threads = a.threads;
-    Simulation sim(std::move(scenario), opt, default_model_registry());
+    Simulation sim(std::move(scenario), run_options(a), default_model_registry());
     auto rows = sim.describe();
     std::size_t w = 0;
     for (auto const& [k, v] : rows) {

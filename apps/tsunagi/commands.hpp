@@ -13,10 +13,11 @@ struct RunArgs {
     std::string scenario;
     std::string output;              // empty: out/<scenario name>.h5
     int threads = 0;
-    std::optional<std::uint64_t> seed;
+    std::optional<std::int64_t> seed;
     std::vector<std::string> sets;   // key.path=value overrides
     bool check_invariants = false;
     bool quiet = false;
+    std::size_t chunk_size = 0;      // 0: the engine's default (testing aid)
 };
 
 int run_command(RunArgs const& a);

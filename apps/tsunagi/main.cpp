@@ -36,6 +36,11 @@ void add_run_options(CLI::App* cmd, tsunagi::cli::RunArgs& a, bool full) {
         cmd->add_flag("--check-invariants", a.check_invariants,
                       "check conservation and consistency after every tick (on in debug builds)");
         cmd->add_flag("-q,--quiet", a.quiet, "no progress bar or KPI summary");
+        cmd->add_option("--chunk-size", a.chunk_size,
+                        "rows per parallel work chunk (default 16384; tests use small chunks to "
+                        "exercise parallel kernels at small scale)")
+            ->check(CLI::PositiveNumber)
+            ->group(""); // hidden: a testing aid
     }
 }
 

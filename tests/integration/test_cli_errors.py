@@ -34,7 +34,7 @@ def test_malformed_yaml(tmp_path):
 def test_wrong_type(tmp_path):
     err = run_bad(tmp_path, yaml="world:\n  synthetic:\n    population: many\n")
     assert "bad.yaml:3: [world.synthetic.population]" in err
-    assert "expected a whole number ≥ 1, got 'many'" in err
+    assert "expected a whole number in [1, 4000000000], got 'many'" in err
 
 
 def test_unknown_key_with_suggestion(tmp_path):
@@ -77,14 +77,39 @@ def test_no_shelter_reachable(tmp_path, demo):
     assert "no safe place for evacuees" in err
 
 
-def test_unwritable_output(tmp_path, demo):
+def test_unwritable_output_fails_before_the_run(tmp_path, demo):
     out_dir = tmp_path / "a_dir.h5"
     out_dir.mkdir()
-    r = tsunagi("run", demo, *SMALL, "-q", "-o", out_dir)
+    r = tsunagi("run", demo, *SMALL, "-o", out_dir)
     assert r.returncode == 2
     assert "is a directory" in r.stderr and "Fix:" in r.stderr
-    r = tsunagi("run", demo, *SMALL, "-q", "-o", "/proc/tsunagi/out.h5")
+    assert "progress" not in r.stderr  # refused before simulating anything
+    r = tsunagi("run", demo, *SMALL, "-o", "/proc/tsunagi/out.h5")
     assert r.returncode == 2 and "Fix:" in r.stderr
+    assert "progress" not in r.stderr
+
+
+def test_yaml_aliases_and_duplicate_keys(tmp_path):
+    err = run_bad(tmp_path, yaml="evacuation:\n  departure_delay_s: {min: &d 300, mean: *d}\n")
+    assert "bad.yaml:2: YAML aliases" in err
+    err = run_bad(tmp_path, yaml="scenario:\n  seed: 1\n  seed: 2\n")
+    assert "bad.yaml:3: key 'seed' appears twice" in err
+
+
+def test_inconsistent_depths(tmp_path, demo):
+    err = run_bad(tmp_path, demo, "--set", "evacuation.safe_depth_m=2")
+    assert "[evacuation.safe_depth_m]" in err and "deeper than lethal_depth_m" in err
+
+
+@pytest.mark.parametrize("key", ["hills=1e12", "hubs=1e15", "population=1e13"])
+def test_absurd_counts_are_refused(tmp_path, demo, key):
+    err = run_bad(tmp_path, demo, "--set", f"world.synthetic.{key}")
+    assert f"[world.synthetic.{key.split('=')[0]}]" in err
+
+
+def test_negative_seed(tmp_path, demo):
+    err = run_bad(tmp_path, demo, "--seed", "-1")
+    assert "--seed -1" in err and "≥ 0" in err
 
 
 @pytest.mark.parametrize("content", [None, "this is not HDF5"])

@@ -40,9 +40,11 @@ def test_demo_runs_and_writes_a_complete_file(tmp_path, demo):
 
 
 def test_kpis_are_identical_for_one_and_two_threads(tmp_path, demo):
+    # Small work chunks so that two threads really process residents concurrently.
     a, b = tmp_path / "t1.h5", tmp_path / "t2.h5"
     assert tsunagi("run", demo, *SMALL, "-o", a, "--threads", 1, "-q").returncode == 0
-    assert tsunagi("run", demo, *SMALL, "-o", b, "--threads", 2, "-q").returncode == 0
+    assert tsunagi("run", demo, *SMALL, "-o", b, "--threads", 2, "-q",
+                   "--chunk-size", 97).returncode == 0
     ka, kb = kpis(a), kpis(b)
     assert ka == kb
     for group in ["kpi/by_zone", "timeseries"]:
@@ -94,6 +96,26 @@ def test_default_output_path_uses_the_scenario_name(tmp_path, demo):
     r = tsunagi("run", demo, *SMALL, "-q", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "out" / "demo.h5").is_file()
+
+
+def test_default_output_name_cannot_leave_the_out_directory(tmp_path, demo):
+    r = tsunagi("run", demo, *SMALL, "-q", "--set", "scenario.name=../../escape", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "out" / "_.._escape.h5").is_file()
+    assert not (tmp_path.parent / "escape.h5").exists()
+
+
+def test_info_skips_attributes_it_cannot_read(tmp_path, demo):
+    # A file touched by another tool: an integer array where a scalar is expected.
+    out = tmp_path / "x.h5"
+    assert tsunagi("run", demo, *SMALL, "-o", out, "-q").returncode == 0
+    with h5py.File(out, "a") as f:
+        del f["meta"].attrs["seed"]
+        f["meta"].attrs["seed"] = np.arange(64, dtype=np.int64)
+        f["meta"].attrs["tags"] = np.array([b"a", b"b"])
+    r = tsunagi("info", out)
+    assert r.returncode == 0, r.stderr
+    assert "deaths_direct" in r.stdout
 
 
 def test_version_and_help():

@@ -207,6 +207,39 @@ TEST(Scenario, CopiesAreIndependent) {
     EXPECT_EQ(b.get("scenario.seed").value(), "99");
 }
 
+TEST(Scenario, AliasesAreRejectedBecauseTheyShareValues) {
+    // With an alias, yaml-cpp shares one node between two keys, so setting one (a default, an
+    // override) would silently set the other.
+    auto msg = error_of([] {
+        Scenario::from_string(
+            "evacuation:\n  departure_delay_s: {min: &d 300, mean: *d}\n", "alias.yaml");
+    });
+    EXPECT_THAT(msg, HasSubstr("alias.yaml:2: YAML aliases (*name) are not supported"));
+    EXPECT_THAT(msg, HasSubstr("Fix:"));
+    // An anchor alone is harmless.
+    EXPECT_NO_THROW(Scenario::from_string("a: &x 1\nb: 2\n", "anchor.yaml"));
+}
+
+TEST(Scenario, DuplicateKeysAndExtraDocumentsAreRejected) {
+    auto msg = error_of([] {
+        Scenario::from_string("world:\n  synthetic:\n    population: 1000\n    population: 3000\n",
+                              "dup.yaml");
+    });
+    EXPECT_THAT(msg, HasSubstr("dup.yaml:4: key 'population' appears twice"));
+    EXPECT_THAT(msg, HasSubstr("first at line 3"));
+    EXPECT_THAT(error_of([] { Scenario::from_string("a: 1\n---\nb: 2\n", "two.yaml"); }),
+                HasSubstr("more than one YAML document"));
+}
+
+TEST(Scenario, QueriesOfMissingOrScalarPathsAreSafe) {
+    Scenario s = Scenario::from_string("scenario:\n  seed: 3\n", "q.yaml");
+    EXPECT_FALSE(s.root().is_map("nothing"));
+    EXPECT_FALSE(s.root().is_scalar("nothing"));
+    EXPECT_TRUE(s.root().is_map("scenario"));
+    EXPECT_FALSE(s.get("scenario.seed.x").has_value());
+    EXPECT_EQ(s.get("scenario.seed").value(), "3");
+}
+
 TEST(DidYouMean, FindsCloseWordsOnly) {
     EXPECT_EQ(did_you_mean("populaton", {"population", "towns"}).value(), "population");
     EXPECT_FALSE(did_you_mean("xyz", {"population", "towns"}).has_value());

@@ -1,4 +1,5 @@
 #include <tsunagi/agents/agent_store.hpp>
+#include <tsunagi/comm/communicator.hpp>
 #include <tsunagi/core/error.hpp>
 #include <tsunagi/core/simulation.hpp>
 #include <tsunagi/evacuation/walk_model.hpp>
@@ -31,10 +32,11 @@ std::int64_t kpi(RunOutput const& o, std::string const& name) {
     return std::get<std::int64_t>(k->value);
 }
 
-RunOutput run(Scenario s, int threads = 2, bool checks = true) {
+RunOutput run(Scenario s, int threads = 2, bool checks = true, std::size_t chunk = 0) {
     RunOptions o;
     o.threads = threads;
     o.check_invariants = checks;
+    o.chunk_size = chunk;
     Simulation sim(std::move(s), o, default_model_registry());
     sim.run();
     return sim.output();
@@ -79,8 +81,11 @@ TEST(WalkModel, ConservesResidentsEveryTick) {
 }
 
 TEST(WalkModel, SameResultsForOneAndTwoThreads) {
-    RunOutput a = run(small(4000, 2400), 1, false);
-    RunOutput b = run(small(4000, 2400), 2, false);
+    // Small chunks, so the 4,000 residents are processed by concurrent threads (with one chunk
+    // the kernel would run serially whatever the thread count).
+    RunOutput a = run(small(4000, 2400), 1, false, 64);
+    RunOutput b = run(small(4000, 2400), 2, false, 64);
+    RunOutput c = run(small(4000, 2400), 4, true, 37);
     ASSERT_EQ(a.kpis.size(), b.kpis.size());
     for (std::size_t i = 0; i < a.kpis.size(); ++i) {
         EXPECT_EQ(a.kpis[i].value, b.kpis[i].value) << a.kpis[i].name;
@@ -88,6 +93,22 @@ TEST(WalkModel, SameResultsForOneAndTwoThreads) {
     ASSERT_EQ(a.series.size(), b.series.size());
     for (std::size_t i = 0; i < a.series.size(); ++i) {
         EXPECT_EQ(a.series[i].values, b.series[i].values) << a.series[i].name;
+        EXPECT_EQ(a.series[i].values, c.series[i].values) << a.series[i].name;
+    }
+    for (std::size_t i = 0; i < a.kpis.size(); ++i) {
+        EXPECT_EQ(a.kpis[i].value, c.kpis[i].value) << a.kpis[i].name;
+    }
+}
+
+TEST(WalkModel, SafeDepthMustNotExceedLethalDepth) {
+    Scenario s = small();
+    s.set("evacuation.safe_depth_m=2");
+    try {
+        Simulation sim(std::move(s), RunOptions{}, default_model_registry());
+        FAIL() << "expected ScenarioError";
+    } catch (ScenarioError const& e) {
+        EXPECT_THAT(e.what(), HasSubstr("[evacuation.safe_depth_m]"));
+        EXPECT_THAT(e.what(), HasSubstr("deeper than lethal_depth_m"));
     }
 }
 
@@ -174,4 +195,67 @@ TEST(Simulation, StoresTheResolvedScenarioWhichReproducesTheRun) {
     EXPECT_EQ(std::get<std::int64_t>(*oa.find_meta("threads")), 2);
     EXPECT_EQ(std::get<std::int64_t>(*oa.find_meta("ranks")), 1);
     EXPECT_EQ(std::get<std::int64_t>(*oa.find_meta("seed")), 11);
+}
+
+namespace {
+// Four 100 m cells in a row; residents live in the flooded west, dry ground is in the east. The
+// road joins the two halves only if `bridge`.
+World two_islands(bool bridge) {
+    World w;
+    w.name = "two islands";
+    w.grid = GridSpec(4, 1, GeoTransform{0, 100, 100, -100}, "");
+    w.elevation_m = Raster<float>("e", "m", 4, 1.0f);
+    w.population = Raster<std::uint32_t>("p", "", 4, 0);
+    w.population[0] = 10;
+    w.zone = Raster<std::int32_t>("z", "", 4, 2);
+    w.tsunami_max_depth_m = Raster<float>("d", "m", 4, 0.0f);
+    w.tsunami_max_depth_m[0] = w.tsunami_max_depth_m[1] = 3.0f;
+    w.tsunami_arrival_s = Raster<float>("a", "s", 4, 600.0f);
+    w.zones.add({"JP", "Japan", ZoneLevel::Country, -1});
+    w.zones.add({"99", "P", ZoneLevel::Prefecture, 0});
+    w.zones.add({"99201", "M", ZoneLevel::Municipality, 1});
+    RoadGraphBuilder b;
+    for (double x : {50.0, 150.0, 250.0, 350.0}) {
+        b.add_node(x, 50.0);
+    }
+    EdgeAttributes a;
+    a.length_m = 100.0f;
+    b.add_two_way(0, 1, a);
+    b.add_two_way(2, 3, a);
+    if (bridge) {
+        b.add_two_way(1, 2, a);
+    }
+    w.roads = std::move(b).build();
+    w.finalize();
+    return w;
+}
+
+void init_walk(World& w) {
+    SerialCommunicator comm;
+    EngineOptions o;
+    o.total_ticks = 6 * 3600; // long enough for the slowest departure (exponential delays)
+    o.check_invariants = true;
+    Engine e(w, o, comm);
+    auto m = std::make_unique<evacuation::WalkModel>();
+    Scenario s = Scenario::from_string("evacuation: {}\n", "t.yaml");
+    m->configure(s.root().child("evacuation"));
+    e.add_model(std::move(m));
+    e.initialize();
+    e.run();
+    EXPECT_EQ(e.report().count_of("evacuated_safe"), 10);
+}
+} // namespace
+
+TEST(WalkModel, NoRouteToAnySafePlaceIsABadInput) {
+    World ok = two_islands(true);
+    init_walk(ok); // with the bridge everybody gets out
+    World w = two_islands(false);
+    try {
+        init_walk(w);
+        FAIL() << "expected DataError";
+    } catch (DataError const& e) {
+        EXPECT_THAT(e.what(), HasSubstr("two islands: none of the 10 residents in the hazard zone "
+                                        "can reach a safe place"));
+        EXPECT_THAT(e.what(), HasSubstr("Fix:"));
+    }
 }

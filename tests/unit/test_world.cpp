@@ -166,13 +166,37 @@ TEST(RouteTree, ClosedEdgesAreAvoidedAndUnreachableNodesMarked) {
     EXPECT_DOUBLE_EQ(t2.cost[1], 300.0); // around via (1,1) -> (0,1) -> (0,0)
 }
 
-TEST(RouteTree, IsDeterministicUnderTies) {
-    RoadGraph g = lattice(6, 6);
-    std::vector<NodeId> targets{0, 35, 5, 30};
-    auto a = build_route_tree(g, targets, g.length_m());
-    auto b = build_route_tree(g, targets, g.length_m());
-    EXPECT_EQ(a.next_edge, b.next_edge);
-    EXPECT_EQ(a.target, b.target);
+TEST(RouteTree, BreaksTiesByNodeIdWhateverTheTargetOrder) {
+    // A diamond: node 0 reaches target 3 through node 1 or node 2 at equal cost. The heap orders
+    // by (cost, node), so node 1 is settled first and 0's next hop goes through it.
+    for (bool two_first : {false, true}) {
+        RoadGraphBuilder b;
+        for (int i = 0; i < 5; ++i) {
+            b.add_node(i, 0);
+        }
+        EdgeAttributes a;
+        a.length_m = 10.0f;
+        if (two_first) { // insertion order does not matter either
+            b.add_two_way(0, 2, a);
+            b.add_two_way(2, 3, a);
+            b.add_two_way(0, 1, a);
+            b.add_two_way(1, 3, a);
+        } else {
+            b.add_two_way(0, 1, a);
+            b.add_two_way(1, 3, a);
+            b.add_two_way(0, 2, a);
+            b.add_two_way(2, 3, a);
+        }
+        b.add_two_way(4, 0, a);
+        RoadGraph g = std::move(b).build();
+        std::vector<NodeId> targets = two_first ? std::vector<NodeId>{3, 4} : std::vector<NodeId>{4, 3};
+        auto t = build_route_tree(g, targets, g.length_m());
+        EXPECT_DOUBLE_EQ(t.cost[0], 10.0);                   // 0 is next to target 4
+        EXPECT_EQ(g.target()[t.next_edge[1]], 3u);
+        EXPECT_EQ(g.target()[t.next_edge[2]], 3u);
+        auto t3 = build_route_tree(g, std::vector<NodeId>{3}, g.length_m());
+        EXPECT_EQ(g.target()[t3.next_edge[0]], 1u) << "two_first=" << two_first;
+    }
 }
 
 TEST(NodeLocator, FindsTheSameNodeAsBruteForce) {

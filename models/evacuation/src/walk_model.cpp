@@ -44,6 +44,13 @@ WalkConfig WalkConfig::from(ConfigNode const& n) {
     c.lethal_depth_m = n.number("lethal_depth_m", c.lethal_depth_m, Bounds::positive());
     c.safe_depth_m = n.number("safe_depth_m", c.safe_depth_m, Bounds::positive());
     c.use_shelters = n.boolean("use_shelters", c.use_shelters);
+    if (c.safe_depth_m > c.lethal_depth_m) {
+        // Homes flooded between the two depths would be "not exposed" yet deadly.
+        n.fail("safe_depth_m",
+               fmt::format("{} m is deeper than lethal_depth_m = {} m", c.safe_depth_m,
+                           c.lethal_depth_m),
+               "make safe_depth_m ≤ lethal_depth_m");
+    }
     return c;
 }
 
@@ -293,8 +300,8 @@ void WalkModel::walk(Chunk const& c, TickContext const& t) {
         }
         ++active;
         if (st == kWaiting) {
-            NodeId const n = node[i];
-            EdgeId const first = n == kNoNode ? kNoEdge : tree_.next_edge[n];
+            NodeId const n = node[i]; // always a node: the graph is never empty here
+            EdgeId const first = tree_.next_edge[n];
             if (tick < depart[i] || (first == kNoEdge && !is_target_[n])) {
                 if (depth[home[i]] > lethal) { // at home, or stuck without a route
                     die(i, t);

@@ -10,7 +10,7 @@ namespace tsunagi::hazard {
 TsunamiConfig TsunamiConfig::from(ConfigNode const& n) {
     TsunamiConfig c;
     c.rise_time_s = n.number("rise_time_s", c.rise_time_s, Bounds::non_negative());
-    c.period_s = n.number("period_s", c.period_s, Bounds::positive());
+    c.period_s = n.number("period_s", c.period_s, Bounds{0.0, 86400.0, true, false});
     return c;
 }
 

@@ -155,12 +155,14 @@ bool ConfigNode::has(std::string_view key) const {
 
 bool ConfigNode::is_map(std::string_view key) const {
     YAML::Node const& self = *node_;
-    return self[std::string(key)].IsMap();
+    YAML::Node const v = self[std::string(key)];
+    return v.IsDefined() && v.IsMap();
 }
 
 bool ConfigNode::is_scalar(std::string_view key) const {
     YAML::Node const& self = *node_;
-    return self[std::string(key)].IsScalar();
+    YAML::Node const v = self[std::string(key)];
+    return v.IsDefined() && v.IsScalar();
 }
 
 ConfigNode ConfigNode::child(std::string_view key) const {

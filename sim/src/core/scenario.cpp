@@ -1,5 +1,7 @@
 #include "config_state.hpp"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <tsunagi/core/error.hpp>
 #include <tsunagi/core/scenario.hpp>
 
@@ -7,16 +9,85 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace tsunagi {
 
 namespace {
 
+// Rejects what YAML allows but a scenario must not contain: aliases (*name), whose values yaml-cpp
+// shares between keys so that changing one key (a default, an override) would silently change the
+// others; and more than one document in a file, of which all but the first would be ignored.
+class StructureCheck final : public YAML::EventHandler {
+public:
+    explicit StructureCheck(std::string const& origin) : origin_(origin) {}
+    void OnDocumentStart(YAML::Mark const&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(YAML::Mark const&, YAML::anchor_t) override {}
+    void OnAlias(YAML::Mark const& m, YAML::anchor_t) override {
+        throw ScenarioError(fmt::format(
+            "{}:{}: YAML aliases (*name) are not supported in scenarios: every key needs a value "
+            "of its own. Fix: write the value out in full where the alias is (or set it with "
+            "--set)",
+            origin_, m.line + 1));
+    }
+    void OnScalar(YAML::Mark const&, std::string const&, YAML::anchor_t,
+                  std::string const&) override {}
+    void OnSequenceStart(YAML::Mark const&, std::string const&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(YAML::Mark const&, std::string const&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+
+private:
+    std::string const& origin_;
+};
+
+// Duplicate keys are legal for yaml-cpp (the first one wins) but not in YAML, and a silent
+// first-wins is the wrong answer for a scenario.
+void check_keys(YAML::Node const& n, std::string const& origin) {
+    if (n.IsMap()) {
+        std::map<std::string, int> seen;
+        for (auto it = n.begin(); it != n.end(); ++it) {
+            int const line = it->first.Mark().line + 1;
+            if (!it->first.IsScalar()) {
+                throw ScenarioError(fmt::format("{}:{}: a key must be a plain word, not a list or "
+                                                "mapping. Fix: write 'key: value'",
+                                                origin, line));
+            }
+            auto [pos, fresh] = seen.emplace(it->first.Scalar(), line);
+            if (!fresh) {
+                throw ScenarioError(fmt::format(
+                    "{}:{}: key '{}' appears twice in the same section (first at line {}). Fix: "
+                    "keep one of them",
+                    origin, line, it->first.Scalar(), pos->second));
+            }
+            check_keys(it->second, origin);
+        }
+    } else if (n.IsSequence()) {
+        for (std::size_t i = 0; i < n.size(); ++i) {
+            check_keys(n[i], origin);
+        }
+    }
+}
+
 std::shared_ptr<detail::ConfigState> parse(std::string const& text, std::string const& origin) {
     auto st = std::make_shared<detail::ConfigState>();
     st->origin = origin;
     try {
+        std::istringstream in(text);
+        YAML::Parser parser(in);
+        StructureCheck check(origin);
+        int documents = 0;
+        while (parser.HandleNextDocument(check)) {
+            if (++documents > 1) {
+                throw ScenarioError(fmt::format("{}: holds more than one YAML document (---). "
+                                                "Fix: keep one scenario per file",
+                                                origin));
+            }
+        }
         st->root = YAML::Load(text);
     } catch (YAML::ParserException const& e) {
         throw ScenarioError(fmt::format(
@@ -32,6 +103,7 @@ std::shared_ptr<detail::ConfigState> parse(std::string const& text, std::string 
             "file's top level is {}. Fix: start from scenarios/demo.yaml",
             origin, st->root.IsSequence() ? "a list" : "a single value"));
     }
+    check_keys(st->root, origin);
     return st;
 }
 
@@ -211,8 +283,11 @@ std::optional<std::string> Scenario::get(std::string const& key_path) const {
     auto parts = split_path(key_path, "get(" + key_path + ")");
     YAML::Node node = state_->root;
     for (auto const& p : parts) {
+        if (!node.IsMap()) {
+            return std::nullopt;
+        }
         YAML::Node const& cnode = node;
-        YAML::Node next = cnode[p];
+        YAML::Node const next = cnode[p];
         if (!next.IsDefined()) {
             return std::nullopt;
         }

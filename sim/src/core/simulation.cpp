@@ -103,6 +103,9 @@ Simulation::Simulation(Scenario scenario, RunOptions options, ModelRegistry cons
     eo.threads = options.threads;
     eo.check_invariants = options.check_invariants.value_or(debug_build());
     eo.record_every = record_every;
+    if (options.chunk_size > 0) {
+        eo.chunk_size = options.chunk_size;
+    }
     engine_ = std::make_unique<Engine>(*world_, eo, *comm_);
     for (auto& m : models) {
         engine_->add_model(std::move(m));

@@ -191,7 +191,13 @@ std::optional<AttrValue> Group::read_attr(std::string const& name) const {
     Handle type(H5Aget_type(a.id()));
     Handle space(H5Aget_space(a.id()));
     hssize_t const n = H5Sget_simple_extent_npoints(space.id());
-    switch (H5Tget_class(type.id())) {
+    H5T_class_t const cls = H5Tget_class(type.id());
+    // Only single strings and integers, and float scalars or arrays, are read; anything else
+    // (an array of strings or integers from another writer) is skipped, not misread.
+    if (n != 1 && cls != H5T_FLOAT) {
+        return std::nullopt;
+    }
+    switch (cls) {
     case H5T_STRING: {
         if (H5Tis_variable_str(type.id()) > 0) {
             Handle mt(utf8_string_type());
@@ -202,7 +208,7 @@ std::optional<AttrValue> Group::read_attr(std::string const& name) const {
             return s;
         }
         std::size_t const len = H5Tget_size(type.id());
-        std::string s(len, '\0');
+        std::string s(len + 1, '\0');
         Handle mt(H5Tcopy(H5T_C_S1));
         H5Tset_size(mt.id(), len);
         check_status(H5Aread(a.id(), mt.id(), s.data()), "reading attribute " + name);

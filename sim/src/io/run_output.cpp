@@ -7,6 +7,10 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
 namespace tsunagi {
 
 RunOutput::MetaValue const* RunOutput::find_meta(std::string const& name) const noexcept {
@@ -169,6 +173,35 @@ void write_all(h5::File& file, RunOutput const& out, World const* world) {
 
 } // namespace
 
+void check_output_path(std::filesystem::path const& path) {
+    std::error_code ec;
+    if (path.has_parent_path()) {
+        std::filesystem::create_directories(path.parent_path(), ec);
+        if (ec) {
+            throw OutputError(fmt::format("{}: cannot create the directory {} ({}). Fix: choose a "
+                                          "writable location with -o",
+                                          path.string(), path.parent_path().string(),
+                                          ec.message()));
+        }
+    }
+    if (std::filesystem::is_directory(path, ec)) {
+        throw OutputError(fmt::format("{}: is a directory. Fix: give a file name, e.g. -o "
+                                      "{}/run.h5",
+                                      path.string(), path.string()));
+    }
+    std::filesystem::path probe = path;
+    probe += fmt::format(".tmp-{}", ::getpid());
+    {
+        std::ofstream f(probe, std::ios::binary);
+        if (!f) {
+            throw OutputError(fmt::format("{}: cannot write there ({}). Fix: choose a writable "
+                                          "location with -o",
+                                          path.string(), std::strerror(errno)));
+        }
+    }
+    std::filesystem::remove(probe, ec);
+}
+
 void write_run_output(std::filesystem::path const& path, RunOutput const& out, World const* world) {
     std::error_code ec;
     if (path.has_parent_path()) {
@@ -189,9 +222,21 @@ void write_run_output(std::filesystem::path const& path, RunOutput const& out, W
     tmp += fmt::format(".tmp-{}", ::getpid());
     try {
         auto file = h5::File::create(tmp);
-        write_all(file, out, world);
+        try {
+            write_all(file, out, world);
+        } catch (IoError const& e) {
+            // The file could be created, so this is the disk (full, quota), not a bug.
+            throw OutputError(fmt::format("{}: writing the output failed: {}. Fix: check free "
+                                          "disk space and quotas",
+                                          path.string(), e.what()));
+        }
         file.close();
-        std::filesystem::rename(tmp, path);
+        std::filesystem::rename(tmp, path, ec);
+        if (ec) {
+            throw OutputError(fmt::format("{}: cannot move the finished file into place ({}). "
+                                          "Fix: check permissions of the directory",
+                                          path.string(), ec.message()));
+        }
     } catch (...) {
         std::filesystem::remove(tmp, ec);
         throw;

@@ -55,8 +55,9 @@ int utm_epsg_for(double lon, double lat) {
 SyntheticConfig SyntheticConfig::from(ConfigNode const& n) {
     SyntheticConfig c;
     c.seed = static_cast<std::uint64_t>(n.integer("seed", 1, Bounds::non_negative()));
-    c.population = n.integer("population", c.population, Bounds::at_least(1));
-    c.density_per_km2 = n.number("density_per_km2", c.density_per_km2, Bounds::positive());
+    // Residents are numbered with 32-bit ids.
+    c.population = n.integer("population", c.population, Bounds::between(1, 4.0e9));
+    c.density_per_km2 = n.number("density_per_km2", c.density_per_km2, Bounds{0.0, 1.0e6, true, false});
     c.coast_length_km = n.optional_number("coast_length_km", Bounds::between(0.5, 5000));
     c.inland_km = n.optional_number("inland_km", Bounds::between(0.5, 500));
     c.cell_size_m = n.number("cell_size_m", c.cell_size_m, Bounds::between(10, 2000));
@@ -64,7 +65,7 @@ SyntheticConfig SyntheticConfig::from(ConfigNode const& n) {
     c.urban_share = n.number("urban_share", c.urban_share, Bounds::fraction());
     c.town_density_per_km2 =
         n.number("town_density_per_km2", c.town_density_per_km2, Bounds::positive());
-    c.hills = n.integer("hills", 0, Bounds::non_negative());
+    c.hills = n.integer("hills", 0, Bounds::between(0, 1.0e5));
     c.hill_height_m = n.number("hill_height_m", c.hill_height_m, Bounds::non_negative());
     c.plain_km = n.number("plain_km", c.plain_km, Bounds::non_negative());
     c.plain_slope_m_per_km =
@@ -74,12 +75,12 @@ SyntheticConfig SyntheticConfig::from(ConfigNode const& n) {
     c.road_spacing_m = n.number("road_spacing_m", c.road_spacing_m, Bounds::between(20, 5000));
     c.arterial_every = n.integer("arterial_every", c.arterial_every, Bounds::at_least(1));
     c.street_keep = n.number("street_keep", c.street_keep, Bounds::fraction());
-    c.shelters = n.integer("shelters", 0, Bounds::non_negative());
+    c.shelters = n.integer("shelters", 0, Bounds::between(0, 1.0e7));
     c.shelter_capacity_ratio =
         n.number("shelter_capacity_ratio", c.shelter_capacity_ratio, Bounds::non_negative());
     c.shelter_min_elevation_m =
         n.number("shelter_min_elevation_m", c.shelter_min_elevation_m, Bounds::any());
-    c.hubs = n.integer("hubs", 0, Bounds::non_negative());
+    c.hubs = n.integer("hubs", 0, Bounds::between(0, 1.0e4));
     c.origin_lon = n.number("origin_lon", c.origin_lon, Bounds::between(-180, 180));
     c.origin_lat = n.number("origin_lat", c.origin_lat, Bounds::between(-80, 84));
     c.prefecture_code = n.string("prefecture_code", c.prefecture_code);
@@ -386,6 +387,12 @@ World make_synthetic_world(SyntheticConfig const& c, SyntheticReport* report) {
         }
         auto counts = apportion(weight, static_cast<std::uint64_t>(c.population));
         for (std::size_t i = 0; i < ncell; ++i) {
+            if (counts[i] > std::numeric_limits<std::uint32_t>::max()) {
+                throw DataError(fmt::format(
+                    "synthetic world: {} residents in one {} m cell. Fix: lower "
+                    "world.synthetic.population or density_per_km2, or use larger cells",
+                    counts[i], c.cell_size_m));
+            }
             w.population.data[i] = static_cast<std::uint32_t>(counts[i]);
         }
     }

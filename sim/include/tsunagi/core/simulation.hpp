@@ -42,6 +42,7 @@ struct RunOptions {
     int threads = 0;                       // <= 0: all hardware threads
     std::optional<bool> check_invariants;  // default: on in debug builds
     std::shared_ptr<Communicator> comm;    // default: serial
+    std::size_t chunk_size = 0;            // 0: EngineOptions' default
 };
 
 class Simulation {

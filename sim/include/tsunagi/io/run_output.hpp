@@ -50,6 +50,10 @@ struct RunOutput {
 void write_run_output(std::filesystem::path const& path, RunOutput const& out,
                       World const* world = nullptr);
 
+// Checks, before a long run, that `path` can be written: creates missing parent directories and
+// creates and removes a temporary file there. Throws OutputError with the reason and a fix.
+void check_output_path(std::filesystem::path const& path);
+
 // Reads a file written by write_run_output (everything but /world). Throws DataError.
 RunOutput read_run_output(std::filesystem::path const& path);
 

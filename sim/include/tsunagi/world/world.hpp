@@ -23,7 +23,7 @@ struct World {
     Raster<float> elevation_m;          // metres above sea level; < 0 is sea
     Raster<std::uint32_t> population;   // residents per cell at the event
     Raster<std::int32_t> zone;          // index into zones (a municipality), -1 outside any
-    Raster<float> tsunami_arrival_s;    // time the depth reaches the evacuation threshold; +inf = never
+    Raster<float> tsunami_arrival_s;    // time water first reaches the cell (s); +inf = never
     Raster<float> tsunami_max_depth_m;  // maximum inundation depth; 0 = dry
 
     // Dynamic layers, written by the hazard models each period.
