@@ -26,6 +26,7 @@ Communicator& ModelBuilder::comm() { return engine_.comm(); }
 double ModelBuilder::tick_s() const { return engine_.clock().tick_s(); }
 Tick ModelBuilder::total_ticks() const { return engine_.clock().total_ticks(); }
 std::uint64_t ModelBuilder::seed() const { return engine_.options().seed; }
+EventConfig const& ModelBuilder::event() const { return engine_.options().event; }
 
 void ModelBuilder::every(Period p, Phase phase, std::string const& name, AgentStore& store,
                          ChunkTask fn, Tick offset) {

@@ -59,6 +59,7 @@ Simulation::Simulation(Scenario scenario, RunOptions options, ModelRegistry cons
     run_ = RunConfig::from(run_node);
     ConfigNode const out_node = root.child("output");
     out_ = OutputConfig::from(out_node);
+    event_ = EventConfig::from(root.child("event"));
     ConfigNode const world_node = root.child("world");
     world_source_ = world_node.choice("source", {"synthetic"}, "synthetic");
     synthetic_ = SyntheticConfig::from(world_node.child("synthetic"));
@@ -103,6 +104,7 @@ Simulation::Simulation(Scenario scenario, RunOptions options, ModelRegistry cons
     eo.threads = options.threads;
     eo.check_invariants = options.check_invariants.value_or(debug_build());
     eo.record_every = record_every;
+    eo.event = event_;
     if (options.chunk_size > 0) {
         eo.chunk_size = options.chunk_size;
     }
@@ -145,6 +147,7 @@ RunOutput Simulation::output() const {
     m.emplace_back("scenario_file", scenario_.origin());
     m.emplace_back("scenario", scenario_.resolved_yaml());
     m.emplace_back("world_source", world_source_);
+    m.emplace_back("time_of_day", std::string(to_string(event_.time_of_day)));
     m.emplace_back("tick_s", run_.tick_s);
     m.emplace_back("duration_s", run_.duration_s);
     m.emplace_back("ticks", static_cast<std::int64_t>(engine_->clock().total_ticks()));
@@ -184,6 +187,9 @@ RunOutput Simulation::output() const {
     Report const rep = engine_->report();
     out.kpis = rep.kpis();
     out.by_zone = rep.by_zone();
+    out.by_category = rep.by_category();
+    out.edges = rep.edges();
+    out.facilities = rep.facilities();
     auto const& rec = engine_->recorder();
     out.times_s = rec.times();
     for (auto const& s : rec.series()) {
@@ -237,8 +243,9 @@ std::vector<std::pair<std::string, std::string>> Simulation::describe() const {
         models += (models.empty() ? "" : ", ") + std::string(m->name());
     }
     rows.emplace_back("models", models);
-    rows.emplace_back("time", fmt::format("{} s in {} ticks of {} s; seed {}", run_.duration_s,
-                                          engine_->clock().total_ticks(), run_.tick_s, run_.seed));
+    rows.emplace_back("time", fmt::format("{} s in {} ticks of {} s; seed {}; event at {}",
+                                          run_.duration_s, engine_->clock().total_ticks(),
+                                          run_.tick_s, run_.seed, to_string(event_.time_of_day)));
     for (auto const& [kind, store] : engine_->stores()) {
         rows.emplace_back("agents: " + kind, fmt::format("{} ({} bytes each)", store->size(),
                                                          store->bytes_per_agent()));

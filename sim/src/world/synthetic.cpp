@@ -80,6 +80,12 @@ SyntheticConfig SyntheticConfig::from(ConfigNode const& n) {
         n.number("shelter_capacity_ratio", c.shelter_capacity_ratio, Bounds::non_negative());
     c.shelter_min_elevation_m =
         n.number("shelter_min_elevation_m", c.shelter_min_elevation_m, Bounds::any());
+    c.evacuation_buildings =
+        n.integer("evacuation_buildings", -1, Bounds::between(-1, 1.0e6));
+    c.evacuation_building_capacity = n.integer(
+        "evacuation_building_capacity", c.evacuation_building_capacity, Bounds::between(1, 1.0e6));
+    c.evacuation_building_safe_depth_m = n.number(
+        "evacuation_building_safe_depth_m", c.evacuation_building_safe_depth_m, Bounds::positive());
     c.hubs = n.integer("hubs", 0, Bounds::between(0, 1.0e4));
     c.origin_lon = n.number("origin_lon", c.origin_lon, Bounds::between(-180, 180));
     c.origin_lat = n.number("origin_lat", c.origin_lat, Bounds::between(-80, 84));
@@ -144,6 +150,13 @@ std::int64_t SyntheticConfig::shelter_count() const {
         return shelters;
     }
     return std::max<std::int64_t>(2, population / 2500);
+}
+
+std::int64_t SyntheticConfig::evacuation_building_count() const {
+    if (evacuation_buildings >= 0) {
+        return evacuation_buildings;
+    }
+    return population / 10000;
 }
 
 std::int64_t SyntheticConfig::hub_count() const {
@@ -573,6 +586,63 @@ World make_synthetic_world(SyntheticConfig const& c, SyntheticReport* report) {
             spdlog::warn("synthetic world: placed {} of {} shelters (not enough dry ground ≥ {} m "
                          "near the towns)",
                          chosen.size(), nshelter, c.shelter_min_elevation_m);
+        }
+
+        // Tsunami evacuation buildings (津波避難ビル): in the towns' flooded areas where the water
+        // stays below the building's safe height, nearest the town centre first, ≥ 300 m apart.
+        std::int64_t const nbuild = c.evacuation_building_count();
+        if (nbuild > 0) {
+            auto per_town_b = apportion(town_w, static_cast<std::uint64_t>(nbuild));
+            std::vector<NodeId> placed;
+            std::size_t count = 0;
+            for (std::size_t k = 0; k < towns.size(); ++k) {
+                std::vector<std::pair<double, NodeId>> cand;
+                double const tx = to_x(towns[k].u);
+                double const ty = to_y(towns[k].v);
+                for (NodeId n = 0; n < w.roads.node_count(); ++n) {
+                    CellId const ci = node_cell(n);
+                    if (ci == kNoCell) {
+                        continue;
+                    }
+                    float const d = w.tsunami_max_depth_m[ci];
+                    double const dist =
+                        std::hypot(w.roads.node_x()[n] - tx, w.roads.node_y()[n] - ty);
+                    if (d >= 0.3f && d < c.evacuation_building_safe_depth_m &&
+                        dist <= 2.5 * towns[k].sigma) {
+                        cand.emplace_back(dist, n);
+                    }
+                }
+                std::sort(cand.begin(), cand.end());
+                std::uint64_t got = 0;
+                for (auto const& [dist, n] : cand) {
+                    if (got >= per_town_b[k]) {
+                        break;
+                    }
+                    bool far = true;
+                    for (NodeId o : placed) {
+                        if (std::hypot(w.roads.node_x()[n] - w.roads.node_x()[o],
+                                       w.roads.node_y()[n] - w.roads.node_y()[o]) < 300.0) {
+                            far = false;
+                            break;
+                        }
+                    }
+                    if (!far) {
+                        continue;
+                    }
+                    placed.push_back(n);
+                    ++got;
+                    Facility f;
+                    f.kind = FacilityKind::EvacuationBuilding;
+                    f.external_id = fmt::format("SYN-B{:05d}", ++count);
+                    f.name = fmt::format("Evacuation building {} (Town {})", count, k + 1);
+                    f.x = w.roads.node_x()[n];
+                    f.y = w.roads.node_y()[n];
+                    f.node = n;
+                    f.capacity = static_cast<std::int32_t>(c.evacuation_building_capacity);
+                    f.hazard_flags = kTsunami;
+                    w.facilities.add(std::move(f));
+                }
+            }
         }
 
         std::int64_t const nhub = c.hub_count();

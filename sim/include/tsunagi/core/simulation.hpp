@@ -76,6 +76,7 @@ private:
     Scenario scenario_;
     RunConfig run_;
     OutputConfig out_;
+    EventConfig event_;
     std::string world_source_;
     SyntheticConfig synthetic_;
     SyntheticReport synthetic_report_;
