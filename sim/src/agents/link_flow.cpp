@@ -164,7 +164,9 @@ void LinkFlow::prepare_chunks(std::size_t chunks) {
     }
 }
 
-void LinkFlow::remove(std::size_t chunk, EdgeId e, Mode mode) { removals_[chunk].emplace_back(e, mode); }
+void LinkFlow::remove(std::size_t chunk, EdgeId e, Mode mode) {
+    removals_[chunk].items.emplace_back(e, mode);
+}
 
 bool LinkFlow::Budget::available(double rate, std::uint32_t now, float dt) noexcept {
     if (tick != now) {
@@ -307,11 +309,11 @@ void LinkFlow::apply(std::span<Candidate const> cands, RoadGraph const& g) {
         }
     };
     for (auto& list : removals_) {
-        for (auto [e, mode] : list) {
+        for (auto [e, mode] : list.items) {
             --(mode == Mode::Pedestrian ? n_ped_ : n_car_)[e];
             touch(e);
         }
-        list.clear();
+        list.items.clear();
     }
     for (auto const& c : cands) {
         if (c.edge != kNoEdge) {

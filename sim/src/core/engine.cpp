@@ -27,6 +27,7 @@ double ModelBuilder::tick_s() const { return engine_.clock().tick_s(); }
 Tick ModelBuilder::total_ticks() const { return engine_.clock().total_ticks(); }
 std::uint64_t ModelBuilder::seed() const { return engine_.options().seed; }
 EventConfig const& ModelBuilder::event() const { return engine_.options().event; }
+std::size_t ModelBuilder::chunk_size() const { return engine_.options().chunk_size; }
 
 void ModelBuilder::every(Period p, Phase phase, std::string const& name, AgentStore& store,
                          ChunkTask fn, Tick offset) {
@@ -79,7 +80,7 @@ Engine::Engine(World& world, EngineOptions options, Communicator& comm)
         opt_.record_every = 1;
     }
     if (opt_.chunk_size == 0) {
-        opt_.chunk_size = 16384;
+        opt_.chunk_size = 4096;
     }
 }
 

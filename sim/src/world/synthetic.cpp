@@ -75,6 +75,13 @@ SyntheticConfig SyntheticConfig::from(ConfigNode const& n) {
     c.road_spacing_m = n.number("road_spacing_m", c.road_spacing_m, Bounds::between(20, 5000));
     c.arterial_every = n.integer("arterial_every", c.arterial_every, Bounds::at_least(1));
     c.street_keep = n.number("street_keep", c.street_keep, Bounds::fraction());
+    c.street_width_m = n.number("street_width_m", c.street_width_m, Bounds::between(1.0, 100.0));
+    c.street_capacity_vph =
+        n.number("street_capacity_vph", c.street_capacity_vph, Bounds::between(10.0, 20000.0));
+    c.arterial_width_m =
+        n.number("arterial_width_m", c.arterial_width_m, Bounds::between(1.0, 100.0));
+    c.arterial_capacity_vph =
+        n.number("arterial_capacity_vph", c.arterial_capacity_vph, Bounds::between(10.0, 20000.0));
     c.shelters = n.integer("shelters", 0, Bounds::between(0, 1.0e7));
     c.shelter_capacity_ratio =
         n.number("shelter_capacity_ratio", c.shelter_capacity_ratio, Bounds::non_negative());
@@ -464,8 +471,10 @@ World make_synthetic_world(SyntheticConfig const& c, SyntheticReport* report) {
                 }
             }
         }
-        EdgeAttributes arterial{0.0f, 12.0f, 11.11f, 1800.0f, 2, RoadClass::Secondary};
-        EdgeAttributes local{0.0f, 5.0f, 8.33f, 600.0f, 1, RoadClass::Residential};
+        EdgeAttributes arterial{0.0f, static_cast<float>(c.arterial_width_m), 11.11f,
+                                static_cast<float>(c.arterial_capacity_vph), 2, RoadClass::Secondary};
+        EdgeAttributes local{0.0f, static_cast<float>(c.street_width_m), 8.33f,
+                             static_cast<float>(c.street_capacity_vph), 1, RoadClass::Residential};
         auto link = [&](std::int64_t i0, std::int64_t j0, std::int64_t i1, std::int64_t j1,
                         bool is_arterial, std::uint64_t key) {
             NodeId const a = lattice[static_cast<std::size_t>(j0 * ni + i0)];

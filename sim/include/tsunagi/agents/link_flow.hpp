@@ -181,7 +181,10 @@ private:
     std::vector<float> ped_receive_;            // persons/s the link accepts now
     std::vector<float> peak_density_;
     std::vector<std::int32_t> peak_cars_;
-    std::vector<std::vector<std::pair<EdgeId, Mode>>> removals_;
+    struct alignas(64) Removals { // per chunk, on its own cache lines (see EvacuationModel)
+        std::vector<std::pair<EdgeId, Mode>> items;
+    };
+    std::vector<Removals> removals_;
     std::vector<std::uint8_t> touched_;
     std::vector<EdgeId> touched_list_;
 };

@@ -29,7 +29,7 @@ struct EngineOptions {
     std::uint64_t seed = 1;
     int threads = 0;                 // <= 0: all hardware threads
     bool check_invariants = false;   // run every model's checks after every tick
-    std::size_t chunk_size = 16384;  // rows per chunk (fixed: results do not depend on threads)
+    std::size_t chunk_size = 4096;   // rows per chunk (fixed: results do not depend on threads)
     Tick record_every = 60;          // ticks between time-series samples
     EventConfig event;               // the scenario's `event:` section
 };

@@ -56,6 +56,7 @@ public:
     Tick total_ticks() const;
     std::uint64_t seed() const;
     EventConfig const& event() const;
+    std::size_t chunk_size() const; // rows per chunk of chunked tasks (to size per-chunk buffers)
 
     // Runs fn over the rows of `store` in fixed-size chunks, in parallel.
     void every(Period p, Phase phase, std::string const& name, AgentStore& store, ChunkTask fn,

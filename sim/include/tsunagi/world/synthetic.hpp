@@ -35,6 +35,10 @@ struct SyntheticConfig {
     double road_spacing_m = 200.0;
     std::int64_t arterial_every = 5;        // every n-th lattice row/column is an arterial
     double street_keep = 0.9;               // probability a local street segment exists
+    double street_width_m = 5.0;            // local streets: width (pedestrians use all of it),
+    double street_capacity_vph = 600.0;     //   vehicle capacity per direction
+    double arterial_width_m = 12.0;
+    double arterial_capacity_vph = 1800.0;
     std::int64_t shelters = 0;              // 0: one per 2,500 residents (at least 2)
     double shelter_capacity_ratio = 1.2;    // total shelter capacity ÷ population
     double shelter_min_elevation_m = 12.0;
