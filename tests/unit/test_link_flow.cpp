@@ -56,7 +56,7 @@ struct Harness {
             float const v = mode[i] == Mode::Pedestrian ? flow.pedestrian_speed(edge[i], speed[i])
                                                         : flow.vehicle_speed(edge[i]);
             Candidate c{};
-            if (flow.advance(m, i, mode[i], v, dt, tick, g, c)) {
+            if (flow.advance(m, i, static_cast<AgentId>(i), mode[i], v, dt, tick, g, c)) {
                 cands.push_back(c);
             }
         }

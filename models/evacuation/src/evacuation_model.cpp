@@ -249,6 +249,7 @@ void EvacuationModel::advance(Chunk const& c, TickContext const& t) {
     auto edge = r.column(edge_);
     auto depart = r.column(depart_);
     auto speed = r.column(speed_);
+    auto const ids = r.ids();
     auto const& g = world_->roads;
     Movers const mv = movers();
     auto& out = chunk_candidates_[c.index].items;
@@ -276,7 +277,8 @@ void EvacuationModel::advance(Chunk const& c, TickContext const& t) {
         if (s == kHome) {
             if (tick >= depart[i]) {
                 Mode const m = (profile[i] & kCarBit) != 0 ? Mode::Vehicle : Mode::Pedestrian;
-                out.push_back(Candidate{node[i], tick, kNoEdge, static_cast<std::uint32_t>(i), m});
+                out.push_back(Candidate{node[i], tick, kNoEdge, static_cast<std::uint32_t>(i),
+                                        ids[i], m});
             }
             continue;
         }
@@ -287,7 +289,7 @@ void EvacuationModel::advance(Chunk const& c, TickContext const& t) {
         float const v = m == Mode::Pedestrian ? flow_.pedestrian_speed(edge[i], speed[i])
                                               : flow_.vehicle_speed(edge[i]);
         Candidate cand{};
-        if (flow_.advance(mv, i, m, v, dt, tick, g, cand)) {
+        if (flow_.advance(mv, i, ids[i], m, v, dt, tick, g, cand)) {
             out.push_back(cand);
         }
     }

@@ -141,8 +141,9 @@ void LinkFlow::place(EdgeId e, Mode mode, RoadGraph const& g) {
     refresh(e, g);
 }
 
-bool LinkFlow::advance(Movers const& m, std::size_t row, Mode mode, float speed, float dt,
-                       std::uint32_t tick, RoadGraph const& g, Candidate& out) const noexcept {
+bool LinkFlow::advance(Movers const& m, std::size_t row, AgentId id, Mode mode, float speed,
+                       float dt, std::uint32_t tick, RoadGraph const& g,
+                       Candidate& out) const noexcept {
     EdgeId const e = m.edge[row];
     if (m.at_end[row] == 0) {
         float const p = m.pos_m[row] + speed * dt;
@@ -154,7 +155,7 @@ bool LinkFlow::advance(Movers const& m, std::size_t row, Mode mode, float speed,
         m.at_end[row] = 1; // joined the queue (at the very end if there is none)
         m.end_tick[row] = tick;
     }
-    out = Candidate{g.target()[e], m.end_tick[row], e, static_cast<std::uint32_t>(row), mode};
+    out = Candidate{g.target()[e], m.end_tick[row], e, static_cast<std::uint32_t>(row), id, mode};
     return true;
 }
 
@@ -234,7 +235,7 @@ void LinkFlow::transfer(std::vector<Candidate>& cands, Movers const& m, RoadGrap
         if (a.edge != b.edge) {
             return a.edge < b.edge;
         }
-        return a.row < b.row;
+        return a.id < b.id;
     });
     std::vector<std::size_t> seg;
     for (std::size_t i = 0; i < cands.size(); ++i) {

@@ -32,7 +32,7 @@
 // One tick:
 //   A. advance (parallel over agents): an agent moves along its link; one that reaches the end,
 //      or one that departs from a node, becomes a *candidate* for a node transfer;
-//   B. transfer: candidates are sorted by (node, tick they reached the end, link, row) and every
+//   B. transfer: candidates are sorted by (node, tick they reached the end, link, id) and every
 //      node processes its own candidates in that order (nodes in parallel). An agent leaves its
 //      link if the link's outflow budget allows, and enters the next link if it has room (counts
 //      at the start of the tick plus this tick's entries). Links are FIFO per mode: once an agent
@@ -84,7 +84,8 @@ struct Candidate {
     NodeId node;
     std::uint32_t end_tick; // tick it reached the node (departures: the current tick)
     EdgeId edge;            // link it is leaving; kNoEdge for an agent departing from the node
-    std::uint32_t row;
+    std::uint32_t row;      // in this rank's store
+    AgentId id;             // global: ties are broken by id, so the order is the same on any rank
     Mode mode;
     EdgeId entered = kNoEdge; // set by transfer(): the link it moved onto
     std::uint8_t moved = 0;   // set by transfer(): 1 if it left its link or node
@@ -114,7 +115,7 @@ public:
 
     // A. Moves agent `row` along its link by `speed * dt`; true if it is (now or still) at the
     // link's end, and then `out` is its candidate. Thread-safe for distinct rows.
-    bool advance(Movers const& m, std::size_t row, Mode mode, float speed, float dt,
+    bool advance(Movers const& m, std::size_t row, AgentId id, Mode mode, float speed, float dt,
                  std::uint32_t tick, RoadGraph const& g, Candidate& out) const noexcept;
 
     // Registers an agent leaving the network from its link (death, removal); applied in apply().
