@@ -141,6 +141,15 @@ void LinkFlow::place(EdgeId e, Mode mode, RoadGraph const& g) {
     refresh(e, g);
 }
 
+void LinkFlow::add_arrival(EdgeId e, Mode mode, RoadGraph const& g) { place(e, mode, g); }
+
+void LinkFlow::set_counts(EdgeId e, std::int32_t pedestrians, std::int32_t vehicles,
+                          RoadGraph const& g) {
+    n_ped_[e] = pedestrians;
+    n_car_[e] = vehicles;
+    refresh(e, g);
+}
+
 bool LinkFlow::advance(Movers const& m, std::size_t row, AgentId id, Mode mode, float speed,
                        float dt, std::uint32_t tick, RoadGraph const& g,
                        Candidate& out) const noexcept {

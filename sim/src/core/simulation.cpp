@@ -96,7 +96,17 @@ Simulation::Simulation(Scenario scenario, RunOptions options, ModelRegistry cons
                      synthetic_report_.dropped_nodes, synthetic_report_.dropped_edges);
     }
 
-    // 3. The engine and the models.
+    // 3. Who owns what, when several ranks share the run.
+    world_->partition.rank = comm_->rank();
+    world_->partition.ranks = comm_->size();
+    if (comm_->size() > 1) {
+        if (!options.partitioner) {
+            throw ModelError("a run on several ranks needs a partitioner (RunOptions::partitioner)");
+        }
+        world_->partition.node_rank = options.partitioner(*world_, *comm_);
+    }
+
+    // 4. The engine and the models.
     EngineOptions eo;
     eo.tick_s = run_.tick_s;
     eo.total_ticks = total;

@@ -138,6 +138,12 @@ public:
     // Places an agent on a link directly (set-up and tests), counted at once.
     void place(EdgeId e, Mode mode, RoadGraph const& g);
 
+    // Several ranks. An agent that entered a link owned by another rank arrives there with
+    // add_arrival() (counted at once, speed factors refreshed); a rank keeps the counts of the
+    // links it feeds but does not own ("ghosts") up to date with set_counts() from their owner.
+    void add_arrival(EdgeId e, Mode mode, RoadGraph const& g);
+    void set_counts(EdgeId e, std::int32_t pedestrians, std::int32_t vehicles, RoadGraph const& g);
+
     // State, for checks and output.
     std::int32_t pedestrians_on(EdgeId e) const noexcept { return n_ped_[e]; }
     std::int32_t vehicles_on(EdgeId e) const noexcept { return n_car_[e]; }

@@ -43,6 +43,8 @@ struct RunOptions {
     std::optional<bool> check_invariants;  // default: on in debug builds
     std::shared_ptr<Communicator> comm;    // default: serial
     std::size_t chunk_size = 0;            // 0: EngineOptions' default
+    // Node → rank map for runs on several ranks (the MPI driver passes METIS; hpc/).
+    std::function<std::vector<std::int32_t>(World const&, Communicator&)> partitioner;
 };
 
 class Simulation {
