@@ -23,6 +23,8 @@ struct RunArgs {
     bool check_invariants = false;
     bool quiet = false;
     std::size_t chunk_size = 0;      // 0: the engine's default (testing aid)
+    int fail_rank = -1;              // testing aid: this rank throws at fail_tick
+    std::int64_t fail_tick = 10;
     // Set by main() under mpiexec: the world communicator and the graph partitioner.
     std::shared_ptr<Communicator> comm;
     std::function<std::vector<std::int32_t>(World const&, Communicator&)> partitioner;

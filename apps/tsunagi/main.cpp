@@ -51,6 +51,10 @@ void add_run_options(CLI::App* cmd, tsunagi::cli::RunArgs& a, bool full) {
                         "exercise parallel kernels at small scale)")
             ->check(CLI::PositiveNumber)
             ->group(""); // hidden: a testing aid
+        cmd->add_option("--test-fail-rank", a.fail_rank,
+                        "testing aid: make this rank fail at --test-fail-tick")
+            ->group("");
+        cmd->add_option("--test-fail-tick", a.fail_tick, "testing aid")->group("");
     }
 }
 

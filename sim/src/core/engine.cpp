@@ -173,6 +173,10 @@ void Engine::step() {
     }
     TickContext const ctx = context();
     Tick const tick = ctx.tick;
+    if (opt_.fail_rank == comm_.rank() && tick == opt_.fail_tick) {
+        throw ModelError(fmt::format("deliberate failure at tick {} (--test-fail-rank {})", tick,
+                                     opt_.fail_rank));
+    }
 
     auto t0 = std::chrono::steady_clock::now();
     events_.run_due(tick, ctx.time_s);

@@ -115,6 +115,8 @@ Simulation::Simulation(Scenario scenario, RunOptions options, ModelRegistry cons
     eo.check_invariants = options.check_invariants.value_or(debug_build());
     eo.record_every = record_every;
     eo.event = event_;
+    eo.fail_rank = options.fail_rank;
+    eo.fail_tick = options.fail_tick;
     if (options.chunk_size > 0) {
         eo.chunk_size = options.chunk_size;
     }

@@ -32,6 +32,9 @@ struct EngineOptions {
     std::size_t chunk_size = 4096;   // rows per chunk (fixed: results do not depend on threads)
     Tick record_every = 60;          // ticks between time-series samples
     EventConfig event;               // the scenario's `event:` section
+    // Testing aid: throw ModelError on this rank when this tick starts (-1: never).
+    int fail_rank = -1;
+    Tick fail_tick = 0;
 };
 
 class Engine {

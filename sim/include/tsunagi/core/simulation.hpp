@@ -45,6 +45,8 @@ struct RunOptions {
     std::size_t chunk_size = 0;            // 0: EngineOptions' default
     // Node → rank map for runs on several ranks (the MPI driver passes METIS; hpc/).
     std::function<std::vector<std::int32_t>(World const&, Communicator&)> partitioner;
+    int fail_rank = -1; // testing aid: this rank throws at fail_tick
+    Tick fail_tick = 0;
 };
 
 class Simulation {
