@@ -71,6 +71,7 @@ RunOptions run_options(RunArgs const& a) {
     opt.chunk_size = a.chunk_size;
     opt.comm = a.comm;
     opt.partitioner = a.partitioner;
+    opt.parallel_io = a.parallel_io;
     opt.fail_rank = a.fail_rank;
     opt.fail_tick = a.fail_tick;
     return opt;

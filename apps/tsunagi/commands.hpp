@@ -28,6 +28,7 @@ struct RunArgs {
     // Set by main() under mpiexec: the world communicator and the graph partitioner.
     std::shared_ptr<Communicator> comm;
     std::function<std::vector<std::int32_t>(World const&, Communicator&)> partitioner;
+    std::function<std::pair<std::int64_t, std::int64_t>()> parallel_io;
 };
 
 int run_command(RunArgs const& a);

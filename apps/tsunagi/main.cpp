@@ -19,7 +19,9 @@
 #include <memory>
 
 #if TSUNAGI_HAVE_MPI
+#include <tsunagi/hpc/mpi_communicator.hpp>
 #include <tsunagi/hpc/mpi_runtime.hpp>
+#include <tsunagi/hpc/parallel_hdf5.hpp>
 #include <tsunagi/hpc/partition.hpp>
 #endif
 
@@ -113,6 +115,11 @@ int main(int argc, char** argv) {
         for (auto* a : {&run_args, &validate_args}) {
             a->comm = mpi->world();
             a->partitioner = tsunagi::hpc::partition_and_broadcast;
+            auto const world = std::static_pointer_cast<tsunagi::hpc::MpiCommunicator>(mpi->world());
+            a->parallel_io = [world] {
+                return std::pair{tsunagi::hpc::mpio_file_access(*world),
+                                 tsunagi::hpc::collective_transfer()};
+            };
         }
         if (mpi->size() > 1) {
             fail = [&mpi](int code, std::string const& message) { mpi->abort(code, message); };

@@ -3,6 +3,7 @@
 #include <tsunagi/core/error.hpp>
 #include <tsunagi/core/simulation.hpp>
 #include <tsunagi/io/checksum.hpp>
+#include <tsunagi/io/hdf5.hpp>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -10,6 +11,8 @@
 
 #include <chrono>
 #include <cmath>
+
+#include <unistd.h>
 
 namespace tsunagi {
 
@@ -52,6 +55,7 @@ Simulation::Simulation(Scenario scenario, RunOptions options, ModelRegistry cons
     : scenario_(std::move(scenario)) {
     auto const t0 = std::chrono::steady_clock::now();
     comm_ = options.comm ? options.comm : std::make_shared<SerialCommunicator>();
+    parallel_io_ = options.parallel_io;
 
     // 1. Read every section (cheap), so typos are reported before any expensive work.
     ConfigNode const root = scenario_.root();
@@ -171,27 +175,50 @@ RunOutput Simulation::output() const {
     }
     m.emplace_back("inputs", inputs);
 
-    auto& r = out.run;
-    r.emplace_back("created_utc",
-                   fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
-                               std::chrono::floor<std::chrono::seconds>(
-                                   std::chrono::system_clock::now())));
-    r.emplace_back("init_time_s", init_s_);
-    r.emplace_back("run_time_s", run_s_);
-    r.emplace_back("events_s", engine_->events_seconds());
-    r.emplace_back("record_s", engine_->record_seconds());
-    r.emplace_back("invariant_checks_s", engine_->check_seconds());
-    for (auto const& t : engine_->timings()) {
-        r.emplace_back("task." + t.name + "_s", t.seconds);
+    // Timings differ between ranks: keep the slowest rank's (every rank must hold the same
+    // output for a collective write), and rank 0's clock for the date.
+    Bytes stamp;
+    if (comm_->is_root()) {
+        std::string const now = fmt::format(
+            "{:%Y-%m-%dT%H:%M:%SZ}",
+            std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+        stamp.assign(reinterpret_cast<std::byte const*>(now.data()),
+                     reinterpret_cast<std::byte const*>(now.data()) + now.size());
     }
-    std::int64_t agents = 0;
-    std::int64_t bytes = 0;
+    comm_->broadcast(stamp, 0);
+    auto& r = out.run;
+    r.emplace_back("created_utc", std::string(reinterpret_cast<char const*>(stamp.data()),
+                                              stamp.size()));
+    std::vector<std::pair<std::string, double>> times{
+        {"init_time_s", init_s_},
+        {"run_time_s", run_s_},
+        {"events_s", engine_->events_seconds()},
+        {"record_s", engine_->record_seconds()},
+        {"invariant_checks_s", engine_->check_seconds()}};
+    for (auto const& t : engine_->timings()) {
+        times.emplace_back("task." + t.name + "_s", t.seconds);
+    }
+    std::vector<double> values;
+    for (auto const& [k, v] : times) {
+        values.push_back(v);
+    }
+    comm_->allreduce_max(values);
+    for (std::size_t i = 0; i < times.size(); ++i) {
+        r.emplace_back(times[i].first, values[i]);
+    }
+    std::vector<std::int64_t> sizes;
     for (auto const& [kind, store] : engine_->stores()) {
-        agents += static_cast<std::int64_t>(store->size());
-        bytes += static_cast<std::int64_t>(store->size() * store->bytes_per_agent());
-        r.emplace_back("agents." + kind, static_cast<std::int64_t>(store->size()));
+        sizes.push_back(static_cast<std::int64_t>(store->size())); // rows held, all ranks
+    }
+    comm_->allreduce_sum(sizes);
+    std::int64_t bytes = 0;
+    std::size_t k = 0;
+    for (auto const& [kind, store] : engine_->stores()) {
+        bytes += sizes[k] * static_cast<std::int64_t>(store->bytes_per_agent());
+        r.emplace_back("agents." + kind, sizes[k]);
         r.emplace_back("agents." + kind + ".bytes_per_agent",
                        static_cast<std::int64_t>(store->bytes_per_agent()));
+        ++k;
     }
     r.emplace_back("agent_store_bytes", bytes);
 
@@ -212,8 +239,28 @@ RunOutput Simulation::output() const {
 
 void Simulation::write(std::filesystem::path const& path) const {
     RunOutput const out = output();
-    if (comm_->is_root()) {
-        write_run_output(path, out, out_.world_layers ? world_.get() : nullptr);
+    World const* world = out_.world_layers ? world_.get() : nullptr;
+    if (comm_->size() > 1 && parallel_io_) {
+        // One file, written collectively: the same name on every rank (rank 0's pid).
+        Bytes suffix;
+        if (comm_->is_root()) {
+            std::string const s = fmt::format(".tmp-{}", ::getpid());
+            suffix.assign(reinterpret_cast<std::byte const*>(s.data()),
+                          reinterpret_cast<std::byte const*>(s.data()) + s.size());
+        }
+        comm_->broadcast(suffix, 0);
+        ParallelOutput par;
+        auto const [fapl_id, dxpl_id] = parallel_io_();
+        h5::Handle const fapl(fapl_id);
+        h5::Handle const dxpl(dxpl_id);
+        par.fapl = fapl.id();
+        par.dxpl = dxpl.id();
+        par.writer = comm_->is_root();
+        par.tmp_suffix.assign(reinterpret_cast<char const*>(suffix.data()), suffix.size());
+        par.barrier = [this] { comm_->barrier(); };
+        write_run_output(path, out, world, &par);
+    } else if (comm_->is_root()) {
+        write_run_output(path, out, world);
     }
 }
 

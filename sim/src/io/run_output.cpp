@@ -230,9 +230,11 @@ void check_output_path(std::filesystem::path const& path) {
     std::filesystem::remove(probe, ec);
 }
 
-void write_run_output(std::filesystem::path const& path, RunOutput const& out, World const* world) {
+void write_run_output(std::filesystem::path const& path, RunOutput const& out, World const* world,
+                      ParallelOutput const* parallel) {
     std::error_code ec;
-    if (path.has_parent_path()) {
+    bool const writer = parallel == nullptr || parallel->writer;
+    if (writer && path.has_parent_path()) {
         std::filesystem::create_directories(path.parent_path(), ec);
         if (ec) {
             throw OutputError(fmt::format("{}: cannot create the directory {} ({}). Fix: choose a "
@@ -241,15 +243,20 @@ void write_run_output(std::filesystem::path const& path, RunOutput const& out, W
                                           ec.message()));
         }
     }
-    if (std::filesystem::is_directory(path, ec)) {
+    if (writer && std::filesystem::is_directory(path, ec)) {
         throw OutputError(fmt::format("{}: is a directory. Fix: give a file name, e.g. -o "
                                       "{}/run.h5",
                                       path.string(), path.string()));
     }
     std::filesystem::path tmp = path;
-    tmp += fmt::format(".tmp-{}", ::getpid());
+    tmp += parallel != nullptr ? parallel->tmp_suffix : fmt::format(".tmp-{}", ::getpid());
+    if (parallel != nullptr && parallel->barrier) {
+        parallel->barrier(); // the directory exists for everyone
+    }
     try {
-        auto file = h5::File::create(tmp);
+        auto file = parallel != nullptr
+                        ? h5::File::create(tmp, parallel->fapl, parallel->writer, parallel->dxpl)
+                        : h5::File::create(tmp);
         try {
             write_all(file, out, world);
         } catch (IoError const& e) {
@@ -259,6 +266,12 @@ void write_run_output(std::filesystem::path const& path, RunOutput const& out, W
                                           path.string(), e.what()));
         }
         file.close();
+        if (parallel != nullptr && parallel->barrier) {
+            parallel->barrier(); // every rank has closed its handle
+        }
+        if (!writer) {
+            return;
+        }
         std::filesystem::rename(tmp, path, ec);
         if (ec) {
             throw OutputError(fmt::format("{}: cannot move the finished file into place ({}). "
@@ -266,7 +279,9 @@ void write_run_output(std::filesystem::path const& path, RunOutput const& out, W
                                           path.string(), ec.message()));
         }
     } catch (...) {
-        std::filesystem::remove(tmp, ec);
+        if (writer) {
+            std::filesystem::remove(tmp, ec);
+        }
         throw;
     }
 }

@@ -45,6 +45,9 @@ struct RunOptions {
     std::size_t chunk_size = 0;            // 0: EngineOptions' default
     // Node → rank map for runs on several ranks (the MPI driver passes METIS; hpc/).
     std::function<std::vector<std::int32_t>(World const&, Communicator&)> partitioner;
+    // With several ranks: MPI-IO file-access and collective transfer property lists for one
+    // collectively written output file (hpc/); without them rank 0 writes the file alone.
+    std::function<std::pair<std::int64_t, std::int64_t>()> parallel_io;
     int fail_rank = -1; // testing aid: this rank throws at fail_tick
     Tick fail_tick = 0;
 };
@@ -85,6 +88,7 @@ private:
     SyntheticConfig synthetic_;
     SyntheticReport synthetic_report_;
     std::shared_ptr<Communicator> comm_;
+    std::function<std::pair<std::int64_t, std::int64_t>()> parallel_io_;
     std::unique_ptr<World> world_;
     std::unique_ptr<Engine> engine_;
     std::vector<std::pair<std::string, std::string>> inputs_; // (file, sha256)

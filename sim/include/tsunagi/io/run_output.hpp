@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -51,10 +52,22 @@ struct RunOutput {
     Series const* find_series(std::string const& name) const noexcept;
 };
 
+// Writing one file from several MPI ranks at once (parallel HDF5). Every rank calls
+// write_run_output with identical `out`; `fapl` is an MPI-IO file-access property list (from
+// hpc/), `writer` tells the one rank that writes dataset contents and renames the finished file,
+// `tmp_suffix` is the same on every rank, and `barrier` synchronises the ranks before the rename.
+struct ParallelOutput {
+    std::int64_t fapl = -1;
+    std::int64_t dxpl = -1; // collective data transfer
+    bool writer = true;
+    std::string tmp_suffix;
+    std::function<void()> barrier;
+};
+
 // Writes `out` (and, if given, the world's layers) atomically to `path`. Creates missing parent
 // directories. Throws OutputError if the file cannot be written.
 void write_run_output(std::filesystem::path const& path, RunOutput const& out,
-                      World const* world = nullptr);
+                      World const* world = nullptr, ParallelOutput const* parallel = nullptr);
 
 // Checks, before a long run, that `path` can be written: creates missing parent directories and
 // creates and removes a temporary file there. Throws OutputError with the reason and a fix.
