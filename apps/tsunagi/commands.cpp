@@ -165,6 +165,66 @@ int validate_command(RunArgs const& a) {
     return 0;
 }
 
+int batch_command(BatchArgs const& a) {
+    auto const registry = default_model_registry();
+    BatchSpec const spec = BatchSpec::load(a.sweep, registry, a.sets);
+    std::filesystem::path const out =
+        a.output.empty() ? std::filesystem::path("out") / (spec.name + ".h5")
+                         : std::filesystem::path(a.output);
+    bool const root = a.rank == 0;
+    if (root) {
+        check_output_path(out);
+        if (!a.quiet) {
+            fmt::print(stderr, "tsunagi {}: batch {} — {} variants × {} seeds = {} members\n",
+                       version(), spec.name, spec.variants.size(), spec.seeds.size(),
+                       spec.member_count());
+        }
+    }
+    auto report = [&](MemberResult const& r) {
+        if (a.quiet) {
+            return;
+        }
+        auto const& v = spec.variants[spec.variant_of(r.index)];
+        fmt::print(stderr, "  member {:>3}/{}: {} seed {}: {} ({:.1f} s)\n", r.index + 1,
+                   spec.member_count(), v.name, spec.seed_of(r.index),
+                   r.ok ? "ok" : "FAILED: " + r.error, r.wall_s);
+    };
+    std::vector<MemberResult> results;
+    if (a.ensemble) {
+        std::filesystem::path scratch = out;
+        scratch += ".members";
+        results = a.ensemble(spec, a.threads, scratch);
+    } else {
+        for (std::size_t i = 0; i < spec.member_count(); ++i) {
+            RunOptions opt;
+            opt.threads = a.threads;
+            results.push_back(run_batch_member(spec, i, opt, registry));
+            report(results.back());
+        }
+    }
+    if (!root) {
+        return 0;
+    }
+    BatchSummary const summary = summarize(spec, results);
+    write_batch_output(out, spec, results, summary);
+    std::size_t failed = 0;
+    for (auto const& r : results) {
+        failed += r.ok ? 0 : 1;
+    }
+    if (!a.quiet) {
+        fmt::print("{}\n{}", spec.name, format_summary(spec, summary));
+        for (auto const& r : results) {
+            if (!r.ok) {
+                fmt::print("  member {} ({} seed {}) failed: {}\n", r.index,
+                           spec.variants[spec.variant_of(r.index)].name, spec.seed_of(r.index),
+                           r.error);
+            }
+        }
+        fmt::print("\nwrote {} ({} members, {} failed)\n", out.string(), results.size(), failed);
+    }
+    return failed == 0 ? 0 : 1;
+}
+
 int info_command(InfoArgs const& a) {
     RunOutput const out = read_run_output(a.file);
     fmt::print("{}\n", a.file);

@@ -3,9 +3,11 @@
 // tsunagi::Error and are mapped to exit codes in main().
 
 #include <tsunagi/comm/communicator.hpp>
+#include <tsunagi/core/batch.hpp>
 #include <tsunagi/core/simulation.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -33,6 +35,21 @@ struct RunArgs {
 
 int run_command(RunArgs const& a);
 int validate_command(RunArgs const& a);
+
+struct BatchArgs {
+    std::string sweep;
+    std::string output;              // empty: out/<batch name>.h5
+    int threads = 0;
+    std::vector<std::string> sets;   // overrides for every member's scenario
+    bool quiet = false;
+    // Set by main() under mpiexec: runs the members on groups of ranks (hpc/ensemble) and
+    // returns them on rank 0; `rank` is this process's world rank.
+    std::function<std::vector<MemberResult>(BatchSpec const&, int threads,
+                                            std::filesystem::path const& scratch)>
+        ensemble;
+    int rank = 0;
+};
+int batch_command(BatchArgs const& a);
 
 struct InfoArgs {
     std::string file;

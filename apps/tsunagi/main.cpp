@@ -7,6 +7,7 @@
 #include <tsunagi/core/build_info.hpp>
 #include <tsunagi/core/error.hpp>
 #include <tsunagi/core/log.hpp>
+#include <tsunagi/models/all_models.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -19,6 +20,7 @@
 #include <memory>
 
 #if TSUNAGI_HAVE_MPI
+#include <tsunagi/hpc/ensemble.hpp>
 #include <tsunagi/hpc/mpi_communicator.hpp>
 #include <tsunagi/hpc/mpi_runtime.hpp>
 #include <tsunagi/hpc/parallel_hdf5.hpp>
@@ -83,6 +85,19 @@ int main(int argc, char** argv) {
         "validate", "check a scenario and its data without running; print what was loaded");
     add_run_options(validate, validate_args, false);
 
+    tsunagi::cli::BatchArgs batch_args;
+    auto* batch = app.add_subcommand(
+        "batch", "run a sweep (variants × seeds) and write a comparison table and every result");
+    batch->add_option("SWEEP", batch_args.sweep, "sweep file (YAML with a batch: section)")
+        ->required();
+    batch->add_option("-o,--output", batch_args.output, "output file (default out/<name>.h5)");
+    batch->add_option("--threads", batch_args.threads, "worker threads per rank (default: all)")
+        ->check(CLI::NonNegativeNumber);
+    batch->add_option("--set", batch_args.sets, "override a key of every member's scenario")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    batch->add_flag("-q,--quiet", batch_args.quiet, "no progress lines or table");
+
     tsunagi::cli::InfoArgs info_args;
     auto* info = app.add_subcommand("info", "print the provenance and KPIs of an output file");
     info->add_option("FILE", info_args.file, "output file (.h5)")->required();
@@ -121,6 +136,23 @@ int main(int argc, char** argv) {
                                  tsunagi::hpc::collective_transfer()};
             };
         }
+        auto const world = std::static_pointer_cast<tsunagi::hpc::MpiCommunicator>(mpi->world());
+        batch_args.rank = world->rank();
+        batch_args.ensemble = [world, &batch_args](tsunagi::BatchSpec const& spec, int threads,
+                                                   std::filesystem::path const& scratch) {
+            tsunagi::hpc::EnsembleOptions eo;
+            eo.threads = threads;
+            eo.scratch = scratch;
+            if (!batch_args.quiet) {
+                eo.on_done = [world, &spec](std::size_t m, tsunagi::MemberResult const& r) {
+                    fmt::print(stderr, "  member {:>3}/{} on rank {}: {} seed {}: {} ({:.1f} s)\n",
+                               m + 1, spec.member_count(), world->rank(),
+                               spec.variants[spec.variant_of(m)].name, spec.seed_of(m),
+                               r.ok ? "ok" : "FAILED: " + r.error, r.wall_s);
+                };
+            }
+            return tsunagi::hpc::run_ensemble(spec, world, tsunagi::default_model_registry(), eo);
+        };
         if (mpi->size() > 1) {
             fail = [&mpi](int code, std::string const& message) { mpi->abort(code, message); };
         }
@@ -138,6 +170,9 @@ int main(int argc, char** argv) {
         }
         if (info->parsed()) {
             return tsunagi::cli::info_command(info_args);
+        }
+        if (batch->parsed()) {
+            return tsunagi::cli::batch_command(batch_args);
         }
     } catch (tsunagi::InputError const& e) {
         fail(kExitBadInput, fmt::format("error: {}", e.what()));

@@ -88,6 +88,9 @@ Simulation::Simulation(Scenario scenario, RunOptions options, ModelRegistry cons
     Tick const record_every =
         whole_ticks(out_node, "record_every_s", out_.record_every_s, run_.tick_s);
 
+    if (options.validate_only) {
+        return;
+    }
     if (std::filesystem::is_regular_file(scenario_.origin())) {
         inputs_.emplace_back(scenario_.origin(), sha256_file(scenario_.origin()));
     }
@@ -133,6 +136,12 @@ Simulation::Simulation(Scenario scenario, RunOptions options, ModelRegistry cons
 }
 
 Simulation::~Simulation() = default;
+
+void Simulation::check(Scenario scenario, ModelRegistry const& registry) {
+    RunOptions o;
+    o.validate_only = true;
+    Simulation const sim(std::move(scenario), o, registry);
+}
 
 void Simulation::run(std::function<void(Tick, Tick)> const& progress) {
     auto const t0 = std::chrono::steady_clock::now();

@@ -115,8 +115,9 @@ void write_world(h5::Group& w, World const& world) {
     f.write("occupancy_final", std::span<std::int32_t const>(fac.occupancy()), {nf});
 }
 
-void write_all(h5::File& file, RunOutput const& out, World const* world) {
-    auto& root = file.root();
+} // namespace
+
+void write_run_groups(h5::Group& root, RunOutput const& out, World const* world) {
     auto meta = root.create_group("meta");
     write_attrs(meta, out.meta);
     auto run = meta.create_group("run");
@@ -199,8 +200,6 @@ void write_all(h5::File& file, RunOutput const& out, World const* world) {
     }
 }
 
-} // namespace
-
 void check_output_path(std::filesystem::path const& path) {
     std::error_code ec;
     if (path.has_parent_path()) {
@@ -258,7 +257,7 @@ void write_run_output(std::filesystem::path const& path, RunOutput const& out, W
                         ? h5::File::create(tmp, parallel->fapl, parallel->writer, parallel->dxpl)
                         : h5::File::create(tmp);
         try {
-            write_all(file, out, world);
+            write_run_groups(file.root(), out, world);
         } catch (IoError const& e) {
             // The file could be created, so this is the disk (full, quota), not a bug.
             throw OutputError(fmt::format("{}: writing the output failed: {}. Fix: check free "

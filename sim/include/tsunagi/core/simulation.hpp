@@ -48,6 +48,7 @@ struct RunOptions {
     // With several ranks: MPI-IO file-access and collective transfer property lists for one
     // collectively written output file (hpc/); without them rank 0 writes the file alone.
     std::function<std::pair<std::int64_t, std::int64_t>()> parallel_io;
+    bool validate_only = false; // read and check every section, build nothing (Simulation::check)
     int fail_rank = -1; // testing aid: this rank throws at fail_tick
     Tick fail_tick = 0;
 };
@@ -58,6 +59,10 @@ public:
     // Throws ScenarioError / DataError on bad input.
     Simulation(Scenario scenario, RunOptions options, ModelRegistry const& registry);
     ~Simulation();
+
+    // Reads and checks every section of a scenario (types, ranges, unknown keys) without building
+    // the world: cheap, for validating batch variants up front. Throws ScenarioError.
+    static void check(Scenario scenario, ModelRegistry const& registry);
 
     // Runs to the end (progress(ticks_done, total_ticks) after each tick).
     void run(std::function<void(Tick, Tick)> const& progress = {});

@@ -14,6 +14,7 @@
 // file that looks complete.
 
 #include <tsunagi/core/recorder.hpp>
+#include <tsunagi/io/hdf5.hpp>
 #include <tsunagi/world/zones.hpp>
 
 #include <cstdint>
@@ -68,6 +69,10 @@ struct ParallelOutput {
 // directories. Throws OutputError if the file cannot be written.
 void write_run_output(std::filesystem::path const& path, RunOutput const& out,
                       World const* world = nullptr, ParallelOutput const* parallel = nullptr);
+
+// Writes the groups of a run (/meta, /zones, /kpi, /timeseries, ... and /world if given) under
+// `root` (a file's root, or a member's group in a batch file).
+void write_run_groups(h5::Group& root, RunOutput const& out, World const* world);
 
 // Checks, before a long run, that `path` can be written: creates missing parent directories and
 // creates and removes a temporary file there. Throws OutputError with the reason and a fix.
