@@ -12,8 +12,10 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 
 namespace tsunagi::cli {
 
@@ -112,15 +114,54 @@ void print_kpis(std::vector<Report::Kpi> const& kpis) {
 } // namespace
 
 int run_command(RunArgs const& a) {
-    Scenario scenario = load_scenario(a);
-    std::filesystem::path const out =
-        a.output.empty() ? default_output(scenario) : std::filesystem::path(a.output);
     bool const root = is_root(a);
-    if (root) {
-        check_output_path(out); // fail now, not after a long run
+    std::unique_ptr<Simulation> simp;
+    std::filesystem::path out;
+    if (!a.restart.empty()) {
+        if (!a.scenario.empty() || !a.sets.empty() || a.seed) {
+            throw ScenarioError("--restart resumes the scenario stored in the checkpoint; a "
+                                "SCENARIO, --set or --seed cannot be given with it. Fix: drop them");
+        }
+        out = a.output.empty() ? std::filesystem::path("out") / "restarted.h5"
+                               : std::filesystem::path(a.output);
+        if (root) {
+            check_output_path(out);
+        }
+        simp = Simulation::restart(a.restart, run_options(a), default_model_registry());
+    } else {
+        if (a.scenario.empty()) {
+            throw ScenarioError("tsunagi run needs a SCENARIO file (or --restart CHECKPOINT). Fix: "
+                                "e.g. tsunagi run scenarios/demo.yaml");
+        }
+        Scenario scenario = load_scenario(a);
+        out = a.output.empty() ? default_output(scenario) : std::filesystem::path(a.output);
+        if (root) {
+            check_output_path(out); // fail now, not after a long run
+        }
+        simp = std::make_unique<Simulation>(std::move(scenario), run_options(a),
+                                            default_model_registry());
     }
-    Simulation sim(std::move(scenario), run_options(a), default_model_registry());
+    Simulation& sim = *simp;
     bool const quiet = a.quiet || !root;
+    Tick checkpoint_ticks = 0;
+    std::filesystem::path prefix;
+    if (a.checkpoint_every_s > 0.0) {
+        double const n = a.checkpoint_every_s / sim.config().tick_s;
+        checkpoint_ticks = static_cast<Tick>(std::llround(n));
+        if (checkpoint_ticks < 1 || std::abs(n - static_cast<double>(checkpoint_ticks)) > 1e-9 * n) {
+            throw ScenarioError(fmt::format("--checkpoint-every {}: not a whole number of base "
+                                            "ticks of {} s. Fix: use a multiple of scenario.tick_s",
+                                            a.checkpoint_every_s, sim.config().tick_s));
+        }
+        prefix = a.checkpoint_prefix.empty() ? std::filesystem::path(out).replace_extension(".ckpt")
+                                             : std::filesystem::path(a.checkpoint_prefix);
+        std::string blocker;
+        if (!sim.engine().checkpointable(&blocker)) {
+            throw ScenarioError(fmt::format("--checkpoint-every: the model '{}' cannot be "
+                                            "checkpointed yet. Fix: run without checkpoints",
+                                            blocker));
+        }
+    }
 
     if (!quiet) {
         fmt::print(stderr, "tsunagi {}: {} — {} residents, {} ticks of {} s, {} thread(s)\n",
@@ -129,7 +170,16 @@ int run_command(RunArgs const& a) {
                    sim.engine().pool().threads());
     }
     ProgressBar bar(sim.engine().clock().total_ticks(), sim.config().tick_s, stderr, !quiet);
-    sim.run([&](Tick done, Tick) { bar.update(done); });
+    sim.run([&](Tick done, Tick total) {
+        bar.update(done);
+        if (checkpoint_ticks > 0 && done % checkpoint_ticks == 0 && done < total) {
+            auto const file = fmt::format("{}_t{}.h5", prefix.string(), done);
+            sim.write_checkpoint(file);
+            if (!quiet) {
+                spdlog::info("checkpoint {}", file);
+            }
+        }
+    });
     bar.finish();
     sim.write(out);
 

@@ -24,6 +24,9 @@ struct RunArgs {
     std::vector<std::string> sets;   // key.path=value overrides
     bool check_invariants = false;
     bool quiet = false;
+    double checkpoint_every_s = 0.0; // 0: no checkpoints
+    std::string checkpoint_prefix;   // default: <output without .h5>.ckpt
+    std::string restart;             // resume from this checkpoint (SCENARIO not needed)
     std::size_t chunk_size = 0;      // 0: the engine's default (testing aid)
     int fail_rank = -1;              // testing aid: this rank throws at fail_tick
     std::int64_t fail_tick = 10;

@@ -34,8 +34,11 @@ constexpr int kExitInternal = 1;
 constexpr int kExitBadInput = 2;
 
 void add_run_options(CLI::App* cmd, tsunagi::cli::RunArgs& a, bool full) {
-    cmd->add_option("SCENARIO", a.scenario, "scenario YAML file, e.g. scenarios/demo.yaml")
-        ->required();
+    auto* scenario =
+        cmd->add_option("SCENARIO", a.scenario, "scenario YAML file, e.g. scenarios/demo.yaml");
+    if (!full) {
+        scenario->required();
+    }
     cmd->add_option("--set", a.sets,
                     "override a scenario key, KEY.PATH=VALUE (repeatable), e.g. --set "
                     "world.synthetic.population=20000")
@@ -50,6 +53,13 @@ void add_run_options(CLI::App* cmd, tsunagi::cli::RunArgs& a, bool full) {
         cmd->add_flag("--check-invariants", a.check_invariants,
                       "check conservation and consistency after every tick (on in debug builds)");
         cmd->add_flag("-q,--quiet", a.quiet, "no progress bar or KPI summary");
+        cmd->add_option("--checkpoint-every", a.checkpoint_every_s,
+                        "write a checkpoint every S simulated seconds")
+            ->check(CLI::PositiveNumber);
+        cmd->add_option("--checkpoint-prefix", a.checkpoint_prefix,
+                        "checkpoint files are PREFIX_t<tick>.h5 (default: the output's name .ckpt)");
+        cmd->add_option("--restart", a.restart,
+                        "resume the run stored in this checkpoint (instead of SCENARIO)");
         cmd->add_option("--chunk-size", a.chunk_size,
                         "rows per parallel work chunk (default 16384; tests use small chunks to "
                         "exercise parallel kernels at small scale)")

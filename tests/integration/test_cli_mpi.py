@@ -48,3 +48,23 @@ def test_bad_input_under_mpi_exits_2(tmp_path, demo):
     r = mpirun(2, "run", demo, "--set", "world.synthetic.population=-1", "-o", tmp_path / "x.h5")
     assert r.returncode == 2
     assert "[world.synthetic.population]" in r.stderr
+
+
+def test_restart_on_two_ranks_matches_the_uninterrupted_run(tmp_path, demo):
+    full = tmp_path / "full.h5"
+    assert tsunagi("run", demo, *SMALL, "-o", full, "-q").returncode == 0
+    r = mpirun(2, "run", demo, *SMALL, "-o", tmp_path / "k.h5", "-q", "--threads", 1,
+               "--checkpoint-every", 600, "--test-fail-rank", 1, "--test-fail-tick", 1500)
+    assert r.returncode != 0 and "rank 1 of 2" in r.stderr
+    for rank in (0, 1):
+        assert (tmp_path / f"k.ckpt_t1200.rank{rank}.h5").exists()
+    resumed = tmp_path / "resumed.h5"
+    r = mpirun(2, "run", "--restart", tmp_path / "k.ckpt_t1200.h5", "-o", resumed, "-q",
+               "--threads", 1)
+    assert r.returncode == 0, r.stderr
+    assert kpis(resumed) == kpis(full)
+    a, b = group_arrays(full, "timeseries"), group_arrays(resumed, "timeseries")
+    for name in a:
+        assert np.array_equal(a[name], b[name]), name
+    r = mpirun(3, "run", "--restart", tmp_path / "k.ckpt_t1200.h5", "-o", tmp_path / "x.h5")
+    assert r.returncode == 2 and ("restart with mpiexec -n 2" in r.stderr or "not found" in r.stderr)

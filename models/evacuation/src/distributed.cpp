@@ -9,6 +9,7 @@
 #include <tsunagi/comm/communicator.hpp>
 #include <tsunagi/core/error.hpp>
 #include <tsunagi/evacuation/evacuation_model.hpp>
+#include <tsunagi/io/checkpoint.hpp>
 #include <tsunagi/world/world.hpp>
 
 #include <fmt/format.h>
@@ -202,6 +203,76 @@ void EvacuationModel::size_chunk_buffers() {
         chunk_candidates_.resize(chunks);
     }
     flow_.prepare_chunks(chunks);
+}
+
+// ---- checkpoints (kept here with the other bookkeeping of rows and ranks) -------------------
+
+void EvacuationModel::save(CheckpointWriter& w) const {
+    auto f = w.child("flow");
+    flow_.save(f);
+    for (auto const& [name, tree] : {std::pair{"ped_tree", &ped_tree_}, std::pair{"car_tree", &car_tree_}}) {
+        auto t = w.child(name);
+        t.put("cost", tree->cost);
+        t.put("next_edge", tree->next_edge);
+        t.put("target", tree->target);
+        t.put("is_target", tree->is_target);
+    }
+    w.put("open_seen", open_seen_);
+    w.put_value("edge_version", edge_version_);
+    w.put("node_facility", node_facility_);
+    w.put("facility_full", facility_full_);
+    w.put("facility_full_seen", facility_full_seen_);
+    for (auto const& [name, v] :
+         {std::pair{"population", &population_}, std::pair{"at_risk", &at_risk_},
+          std::pair{"not_exposed", &not_exposed_}, std::pair{"safe", &safe_},
+          std::pair{"dead", &dead_}, std::pair{"walking", &walking_},
+          std::pair{"driving", &driving_}, std::pair{"stranded", &stranded_},
+          std::pair{"arrival_minute", &arrival_minute_}}) {
+        w.put(name, *v);
+    }
+    w.put_value("pop_age", pop_age_);
+    w.put_value("risk_age", risk_age_);
+    w.put_value("safe_age", safe_age_);
+    w.put_value("dead_age", dead_age_);
+    w.put_value("unreachable", unreachable_);
+    w.put_value("dependents_stranded", dependents_stranded_);
+    w.put_value("cars", cars_);
+    w.put_value("active_updates", active_updates_);
+    w.put_value("gone", gone_);
+}
+
+void EvacuationModel::load(CheckpointReader const& r) {
+    flow_.load(r.child("flow"));
+    for (auto const& [name, tree] : {std::pair{"ped_tree", &ped_tree_}, std::pair{"car_tree", &car_tree_}}) {
+        auto t = r.child(name);
+        t.get("cost", tree->cost);
+        t.get("next_edge", tree->next_edge);
+        t.get("target", tree->target);
+        t.get("is_target", tree->is_target);
+    }
+    r.get("open_seen", open_seen_);
+    r.get_value("edge_version", edge_version_);
+    r.get("node_facility", node_facility_);
+    r.get("facility_full", facility_full_);
+    r.get("facility_full_seen", facility_full_seen_);
+    for (auto const& [name, v] :
+         {std::pair{"population", &population_}, std::pair{"at_risk", &at_risk_},
+          std::pair{"not_exposed", &not_exposed_}, std::pair{"safe", &safe_},
+          std::pair{"dead", &dead_}, std::pair{"walking", &walking_},
+          std::pair{"driving", &driving_}, std::pair{"stranded", &stranded_},
+          std::pair{"arrival_minute", &arrival_minute_}}) {
+        r.get(name, *v);
+    }
+    r.get_value("pop_age", pop_age_);
+    r.get_value("risk_age", risk_age_);
+    r.get_value("safe_age", safe_age_);
+    r.get_value("dead_age", dead_age_);
+    r.get_value("unreachable", unreachable_);
+    r.get_value("dependents_stranded", dependents_stranded_);
+    r.get_value("cars", cars_);
+    r.get_value("active_updates", active_updates_);
+    r.get_value("gone", gone_);
+    size_chunk_buffers();
 }
 
 } // namespace tsunagi::evacuation

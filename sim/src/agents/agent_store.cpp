@@ -1,4 +1,5 @@
 #include <tsunagi/agents/agent_store.hpp>
+#include <tsunagi/io/checkpoint.hpp>
 
 #include <fmt/format.h>
 
@@ -169,6 +170,28 @@ std::vector<std::size_t> AgentStore::remove_stable(std::span<std::uint8_t const>
         c->resize(w);
     }
     return to;
+}
+
+void AgentStore::save(CheckpointWriter& w) const {
+    w.put("ids", ids_);
+    for (auto const& c : columns_) {
+        w.put_bytes("field." + c->name, c->raw(), ids_.size() * c->bytes_per_row(),
+                    c->bytes_per_row());
+    }
+}
+
+void AgentStore::load(CheckpointReader const& r) {
+    r.get("ids", ids_);
+    for (auto& c : columns_) {
+        auto const bytes = r.get_bytes("field." + c->name, c->bytes_per_row());
+        if (bytes.size() != ids_.size() * c->bytes_per_row()) {
+            throw DataError(fmt::format("checkpoint: field {}.{} has {} bytes for {} agents",
+                                        kind_, c->name, bytes.size(), ids_.size()));
+        }
+        c->assign_raw(bytes.data(), ids_.size());
+    }
+    births_.clear();
+    deaths_.clear();
 }
 
 std::size_t AgentStore::bytes_per_agent() const noexcept {

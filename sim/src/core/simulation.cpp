@@ -3,6 +3,7 @@
 #include <tsunagi/core/error.hpp>
 #include <tsunagi/core/simulation.hpp>
 #include <tsunagi/io/checksum.hpp>
+#include <tsunagi/io/checkpoint.hpp>
 #include <tsunagi/io/hdf5.hpp>
 
 #include <fmt/chrono.h>
@@ -271,6 +272,89 @@ void Simulation::write(std::filesystem::path const& path) const {
     } else if (comm_->is_root()) {
         write_run_output(path, out, world);
     }
+}
+
+std::filesystem::path Simulation::checkpoint_file(std::filesystem::path const& path, int rank,
+                                                  int ranks) {
+    if (ranks <= 1) {
+        return path;
+    }
+    std::filesystem::path p = path;
+    p.replace_extension(fmt::format(".rank{}{}", rank, path.extension().string()));
+    return p;
+}
+
+void Simulation::write_checkpoint(std::filesystem::path const& path) const {
+    std::string blocker;
+    if (!engine_->checkpointable(&blocker)) {
+        throw ScenarioError(fmt::format("checkpoints: the model '{}' in this run cannot be "
+                                        "checkpointed yet. Fix: run without --checkpoint-every",
+                                        blocker));
+    }
+    std::filesystem::path const file = checkpoint_file(path, comm_->rank(), comm_->size());
+    if (file.has_parent_path()) {
+        std::filesystem::create_directories(file.parent_path());
+    }
+    std::filesystem::path tmp = file;
+    tmp += fmt::format(".tmp-{}", ::getpid());
+    std::error_code ec;
+    try {
+        auto f = h5::File::create(tmp);
+        auto meta = f.root().create_group("meta");
+        meta.write_attr("version", version());
+        meta.write_attr("git_revision", git_revision());
+        meta.write_attr("scenario", scenario_.resolved_yaml());
+        meta.write_attr("scenario_file", scenario_.origin());
+        meta.write_attr("tick", static_cast<std::int64_t>(engine_->clock().tick()));
+        meta.write_attr("time_s", engine_->clock().time_s());
+        meta.write_attr("rank", static_cast<std::int64_t>(comm_->rank()));
+        meta.write_attr("ranks", static_cast<std::int64_t>(comm_->size()));
+        CheckpointWriter w(f.root().create_group("state"));
+        engine_->save(w);
+        f.close();
+        std::filesystem::rename(tmp, file, ec);
+        if (ec) {
+            throw OutputError(fmt::format("{}: cannot move the checkpoint into place ({})",
+                                          file.string(), ec.message()));
+        }
+    } catch (...) {
+        std::filesystem::remove(tmp, ec);
+        throw;
+    }
+}
+
+std::unique_ptr<Simulation> Simulation::restart(std::filesystem::path const& path,
+                                                RunOptions options, ModelRegistry const& registry) {
+    int const rank = options.comm ? options.comm->rank() : 0;
+    int const ranks = options.comm ? options.comm->size() : 1;
+    std::filesystem::path const file = checkpoint_file(path, rank, ranks);
+    auto f = h5::File::open(file);
+    if (!f.root().has("meta") || !f.root().has("state")) {
+        throw DataError(fmt::format("{}: not a Tsunagi checkpoint (no /meta and /state). Fix: give "
+                                    "a file written with --checkpoint-every",
+                                    file.string()));
+    }
+    auto meta = f.root().open_group("meta");
+    auto const text = meta.read_attr("scenario");
+    auto const written_ranks = meta.read_attr("ranks");
+    if (!text || !written_ranks) {
+        throw DataError(fmt::format("{}: incomplete checkpoint metadata", file.string()));
+    }
+    auto const n = std::get<std::int64_t>(*written_ranks);
+    if (n != ranks) {
+        throw InputError(fmt::format("{}: written by a run on {} ranks; this one has {}. Fix: "
+                                     "restart with mpiexec -n {}",
+                                     file.string(), n, ranks, n));
+    }
+    Scenario s = Scenario::from_string(std::get<std::string>(*text), file.string() + " (scenario)");
+    auto sim = std::make_unique<Simulation>(std::move(s), std::move(options), registry);
+    std::string blocker;
+    if (!sim->engine_->checkpointable(&blocker)) {
+        throw InputError(fmt::format("{}: the model '{}' cannot be restored from a checkpoint",
+                                     file.string(), blocker));
+    }
+    sim->engine_->load(CheckpointReader(f.root().open_group("state")));
+    return sim;
 }
 
 std::vector<std::pair<std::string, std::string>> Simulation::describe() const {

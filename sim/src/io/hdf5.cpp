@@ -430,6 +430,10 @@ std::vector<std::int64_t> Group::read_int64s(std::string const& dataset) const {
     return read_numeric<std::int64_t>(h_.id(), path_, dataset, H5T_NATIVE_INT64);
 }
 
+std::vector<std::uint8_t> Group::read_uint8s(std::string const& dataset) const {
+    return read_numeric<std::uint8_t>(h_.id(), path_, dataset, H5T_NATIVE_UINT8);
+}
+
 std::vector<std::string> Group::read_strings(std::string const& dataset) const {
     hid_t id = H5Dopen2(h_.id(), dataset.c_str(), H5P_DEFAULT);
     if (id < 0) {

@@ -21,6 +21,9 @@
 
 namespace tsunagi {
 
+class CheckpointWriter;
+class CheckpointReader;
+
 template <class T>
 class FieldHandle {
 public:
@@ -43,6 +46,8 @@ struct ColumnBase {
     virtual void move_row(std::size_t from, std::size_t to) = 0;
     virtual std::size_t bytes_per_row() const noexcept = 0;
     virtual void pack(std::size_t row, std::byte* out) const noexcept = 0;
+    virtual std::byte const* raw() const noexcept = 0;
+    virtual void assign_raw(std::byte const* in, std::size_t rows) = 0;
     virtual void unpack(std::byte const* in, std::size_t row) noexcept = 0;
     std::string name;
     std::type_index type;
@@ -59,6 +64,15 @@ struct Column final : ColumnBase {
     }
     void unpack(std::byte const* in, std::size_t row) noexcept override {
         std::memcpy(&data[row], in, sizeof(T));
+    }
+    std::byte const* raw() const noexcept override {
+        return reinterpret_cast<std::byte const*>(data.data());
+    }
+    void assign_raw(std::byte const* in, std::size_t rows) override {
+        data.resize(rows);
+        if (rows > 0) {
+            std::memcpy(data.data(), in, rows * sizeof(T));
+        }
     }
     std::vector<T> data;
     T fill;
@@ -140,6 +154,10 @@ public:
     // (kRemoved for removed rows). Serial.
     static constexpr std::size_t kRemoved = ~std::size_t{0};
     std::vector<std::size_t> remove_stable(std::span<std::uint8_t const> remove);
+
+    // Checkpoints: every column by name (fields must be registered before load).
+    void save(CheckpointWriter& w) const;
+    void load(CheckpointReader const& r);
 
     // Bytes per agent over all columns, the id column included.
     std::size_t bytes_per_agent() const noexcept;

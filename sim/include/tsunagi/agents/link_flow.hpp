@@ -52,6 +52,9 @@
 
 namespace tsunagi {
 
+class CheckpointWriter;
+class CheckpointReader;
+
 enum class Mode : std::uint8_t { Pedestrian = 0, Vehicle = 1 };
 
 struct PedestrianParams {
@@ -156,6 +159,10 @@ public:
 
     // Recomputes capacities after EdgeState.capacity_factor changed.
     void refresh_all(RoadGraph const& g);
+
+    // Checkpoints: every dynamic array.
+    void save(CheckpointWriter& w) const;
+    void load(CheckpointReader const& r);
 
 private:
     // A flow budget: capacity accrues every tick, the fraction left over carries on, and an idle

@@ -82,6 +82,12 @@ public:
 
     TickContext context() noexcept; // for the current tick
 
+    // Checkpoints: the clock, the samples so far, every agent store, the world's dynamic state
+    // and every model's state. load() follows initialize() of a run built from the same scenario.
+    bool checkpointable(std::string* blocker = nullptr) const;
+    void save(CheckpointWriter& w) const;
+    void load(CheckpointReader const& r);
+
 private:
     friend class ModelBuilder;
     struct Task {

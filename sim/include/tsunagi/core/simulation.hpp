@@ -72,6 +72,16 @@ public:
     RunOutput output() const;
     void write(std::filesystem::path const& path) const;
 
+    // Checkpoints. Every rank writes its own file (`<stem>.rank<r>.h5` when there are several
+    // ranks); restart() builds the run again from the scenario stored in the checkpoint, on the
+    // same number of ranks, and restores its state. Throws InputError if a model of the run
+    // cannot be checkpointed, or the checkpoint does not fit.
+    void write_checkpoint(std::filesystem::path const& path) const;
+    static std::unique_ptr<Simulation> restart(std::filesystem::path const& path,
+                                               RunOptions options, ModelRegistry const& registry);
+    static std::filesystem::path checkpoint_file(std::filesystem::path const& path, int rank,
+                                                 int ranks);
+
     // What was loaded, as (item, value) rows - printed by `tsunagi validate`.
     std::vector<std::pair<std::string, std::string>> describe() const;
 

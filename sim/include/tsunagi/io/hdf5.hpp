@@ -87,6 +87,7 @@ public:
     std::vector<std::uint64_t> dims_of(std::string const& dataset) const;
     std::vector<double> read_doubles(std::string const& dataset) const;
     std::vector<std::int64_t> read_int64s(std::string const& dataset) const;
+    std::vector<std::uint8_t> read_uint8s(std::string const& dataset) const;
     std::vector<std::string> read_strings(std::string const& dataset) const;
 
 private:

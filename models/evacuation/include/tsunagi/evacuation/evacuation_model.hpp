@@ -58,6 +58,9 @@ public:
     void initialize(TickContext const& ctx) override;
     void check_invariants(TickContext const& ctx) const override;
     void report(Report& r) const override;
+    bool checkpointable() const override { return true; }
+    void save(CheckpointWriter& w) const override;
+    void load(CheckpointReader const& r) override;
 
     EvacuationConfig const& config() const noexcept { return cfg_; }
     RouteTree const& pedestrian_routes() const noexcept { return ped_tree_; }
