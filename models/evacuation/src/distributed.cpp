@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <map>
 
@@ -72,6 +73,11 @@ void EvacuationModel::setup_neighbours() {
     for (auto& [r, edges] : recv) {
         halo_recv_[neighbour_index(r)] = std::move(edges);
     }
+    comm_stats_.neighbours = neighbours_.size();
+    comm_stats_.halo_links = 0;
+    for (auto const& e : halo_send_) {
+        comm_stats_.halo_links += e.size();
+    }
 }
 
 void EvacuationModel::migrate(std::vector<std::vector<std::size_t>>& rows_by_neighbour) {
@@ -85,7 +91,14 @@ void EvacuationModel::migrate(std::vector<std::vector<std::size_t>>& rows_by_nei
         }
         gone_ += rows_by_neighbour[k].size();
     }
+    auto const t0 = std::chrono::steady_clock::now();
     std::vector<Bytes> const recv = comm_->exchange(neighbours_, send);
+    comm_stats_.seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    for (std::size_t k = 0; k < send.size(); ++k) {
+        comm_stats_.migration_bytes += send[k].size();
+        comm_stats_.migrants += rows_by_neighbour[k].size();
+    }
     auto const& g = world_->roads;
     for (auto const& buf : recv) {
         if (buf.empty()) {
@@ -156,7 +169,13 @@ void EvacuationModel::exchange_halo() {
             pos += sizeof v;
         }
     }
+    auto const t0 = std::chrono::steady_clock::now();
     std::vector<Bytes> const recv = comm_->exchange(neighbours_, send);
+    comm_stats_.seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    for (auto const& b : send) {
+        comm_stats_.halo_bytes += b.size();
+    }
     auto const& g = world_->roads;
     for (std::size_t k = 0; k < neighbours_.size(); ++k) {
         auto const& edges = halo_recv_[k];

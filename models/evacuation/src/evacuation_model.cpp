@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <utility>
@@ -407,7 +408,13 @@ void EvacuationModel::update_routes(TickContext const&) {
         }
     }
     std::vector<FacilityId> full;
-    for (auto const& part : comm_->allgather(mine)) {
+    auto const t0 = std::chrono::steady_clock::now();
+    auto const gathered = comm_->allgather(mine);
+    if (distributed_) {
+        comm_stats_.seconds +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
+    for (auto const& part : gathered) {
         for (std::size_t pos = 0; pos + sizeof(FacilityId) <= part.size(); pos += sizeof(FacilityId)) {
             FacilityId f = 0;
             std::memcpy(&f, part.data() + pos, sizeof f);

@@ -68,6 +68,14 @@ public:
     LinkFlow const& flow() const noexcept { return flow_; }
     // Residents processed while active (not safe, dead or unexposed), summed over ticks.
     std::int64_t active_updates() const noexcept { return active_updates_; }
+    // Several ranks: time in communication (migration, halo, shared site state), bytes this rank
+    // sent in migration and halo messages, agents it sent away, links in its halo.
+    struct CommStats {
+        double seconds = 0.0;
+        std::uint64_t migration_bytes = 0, halo_bytes = 0, migrants = 0;
+        std::size_t halo_links = 0, neighbours = 0;
+    };
+    CommStats const& comm_stats() const noexcept { return comm_stats_; }
 
 private:
     void spawn(TickContext const& ctx);
@@ -127,6 +135,7 @@ private:
     std::vector<int> neighbours_;
     std::vector<std::vector<EdgeId>> halo_send_, halo_recv_;
     std::size_t gone_ = 0;
+    CommStats comm_stats_;
     float depth_floor_ = 0.0f;   // below this depth nobody dies (μ − 6σ)
     double first_arrival_s_ = 0; // no water anywhere before this time
 
