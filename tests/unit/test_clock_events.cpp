@@ -77,3 +77,20 @@ TEST(EventQueue, RejectsEventsInThePast) {
         EXPECT_NE(std::string(e.what()).find("already passed"), std::string::npos);
     }
 }
+
+TEST(Clock, CoarseTicksLaterInTheRun) {
+    // 1 s ticks for 100 ticks, then 60 s ticks.
+    Clock c(1.0, 200, 60.0, 100);
+    EXPECT_DOUBLE_EQ(c.time_of(100), 100.0);
+    EXPECT_DOUBLE_EQ(c.time_of(101), 160.0);
+    EXPECT_DOUBLE_EQ(c.length_of(99), 1.0);
+    EXPECT_DOUBLE_EQ(c.length_of(100), 60.0);
+    EXPECT_EQ(c.base_of(102), 100 + 2 * 60);
+    EXPECT_EQ(c.tick_at(50.0), 50);
+    EXPECT_EQ(c.tick_at(100.0), 100);
+    EXPECT_EQ(c.tick_at(130.0), 101); // the first tick starting at or after 130 s (160 s)
+    EXPECT_EQ(c.tick_at(160.0), 101);
+    Clock fine(2.0, 10);
+    EXPECT_DOUBLE_EQ(fine.time_of(10), 20.0);
+    EXPECT_EQ(fine.tick_at(3.0), 2);
+}

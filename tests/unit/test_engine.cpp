@@ -181,3 +181,41 @@ TEST(ThreadPool, SumsInChunkOrder) {
         return static_cast<std::int64_t>(c.end - c.begin);
     }), 10);
 }
+
+TEST(Engine, TasksKeepTheirPeriodsInSecondsWhenTicksGetLonger) {
+    World w = tiny_world();
+    SerialCommunicator comm;
+    EngineOptions o;
+    o.tick_s = 1.0;
+    o.coarse_tick_s = 60.0;
+    o.coarse_from = 600;      // 10 min of 1 s ticks
+    o.total_ticks = 600 + 30; // then 30 min of 1 min ticks
+    o.record_every = 300;     // every 5 min
+    Engine e(w, o, comm);
+    struct Counter final : Model {
+        std::vector<double> every10, every300;
+        std::string_view name() const override { return "counter"; }
+        void configure(ConfigNode const&) override {}
+        void declare(ModelBuilder& b) override {
+            b.every(Period::seconds(10), Phase::Decide, "ten",
+                    [this](TickContext const& t) { every10.push_back(t.time_s); });
+            b.every(Period::seconds(300), Phase::Decide, "five_min",
+                    [this](TickContext const& t) { every300.push_back(t.time_s); });
+        }
+    };
+    auto m = std::make_unique<Counter>();
+    Counter* c = m.get();
+    e.add_model(std::move(m));
+    e.initialize();
+    e.run();
+    // Every 10 s while ticks are 1 s (60 times), then every (longer) tick.
+    EXPECT_EQ(c->every10.size(), 60u + 30u);
+    EXPECT_DOUBLE_EQ(c->every10[59], 590.0);
+    EXPECT_DOUBLE_EQ(c->every10[60], 600.0);
+    EXPECT_DOUBLE_EQ(c->every10[61], 660.0);
+    // Every 5 min throughout: 0, 300, then 600, 900, ... 2,100 s.
+    EXPECT_EQ(c->every300, (std::vector<double>{0, 300, 600, 900, 1200, 1500, 1800, 2100}));
+    EXPECT_DOUBLE_EQ(e.clock().time_s(), 2400.0);
+    EXPECT_EQ(e.recorder().times(),
+              (std::vector<double>{0, 300, 600, 900, 1200, 1500, 1800, 2100, 2400}));
+}

@@ -68,7 +68,7 @@ void EvacuationModel::declare(ModelBuilder& b) {
                     &stranded_}) {
         v->assign(nz, 0);
     }
-    arrival_minute_.assign(static_cast<std::size_t>(b.total_ticks() * b.tick_s() / 60.0) + 2, 0);
+    arrival_minute_.assign(static_cast<std::size_t>(b.duration_s() / 60.0) + 2, 0);
 
     b.every(Period::ticks(1), Phase::Move, "advance", r,
             [this](Chunk const& c, TickContext const& t) { advance(c, t); });

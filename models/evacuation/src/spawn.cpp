@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace tsunagi::evacuation {
 
@@ -195,7 +196,7 @@ void EvacuationModel::spawn(TickContext const& ctx) {
         Rng rd(seed_, Stream::Departure, ids[leader], 0);
         delay = std::max(0.0, delay + cfg_.jitter_s * (2.0 * rd.uniform() - 1.0)) + snap_m / v;
         auto const tick = static_cast<std::uint32_t>(
-            std::min(std::ceil(delay / dt_ - 1e-9), 4.0e9));
+            std::min<Tick>(ctx.clock.tick_at(delay), std::numeric_limits<std::uint32_t>::max()));
         std::size_t driver = leader; // the first member able to drive
         for (std::size_t row : rows) {
             if (age[row] < k75plus && (needs[row] & kNeedsCare) == 0) {

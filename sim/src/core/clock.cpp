@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace tsunagi {
@@ -45,7 +46,13 @@ Tick Period::in_ticks(double tick_s) const {
     return static_cast<Tick>(r);
 }
 
-Clock::Clock(double tick_s, Tick total_ticks) : tick_s_(tick_s), total_(total_ticks) {}
+Clock::Clock(double tick_s, Tick total_ticks, double coarse_tick_s, Tick coarse_from)
+    : tick_s_(tick_s)
+    , total_(total_ticks)
+    , coarse_tick_s_(coarse_tick_s > 0.0 ? coarse_tick_s : tick_s)
+    , coarse_from_(coarse_tick_s > 0.0 ? coarse_from : std::numeric_limits<Tick>::max()) {
+    ratio_ = std::max<Tick>(1, static_cast<Tick>(std::llround(coarse_tick_s_ / tick_s_)));
+}
 
 Tick Clock::ticks_ceil(double seconds) const noexcept {
     if (seconds <= 0.0) {
@@ -53,6 +60,14 @@ Tick Clock::ticks_ceil(double seconds) const noexcept {
     }
     // Tolerate floating error so that exactly 300 s / 1 s is 300, not 301.
     return static_cast<Tick>(std::ceil(seconds / tick_s_ - 1e-9));
+}
+
+Tick Clock::tick_at(double seconds) const noexcept {
+    Tick const base = ticks_ceil(seconds);
+    if (base <= coarse_from_) {
+        return base;
+    }
+    return coarse_from_ + (base - coarse_from_ + ratio_ - 1) / ratio_;
 }
 
 } // namespace tsunagi

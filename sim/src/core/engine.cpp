@@ -26,6 +26,9 @@ EventQueue& ModelBuilder::events() { return engine_.events(); }
 Communicator& ModelBuilder::comm() { return engine_.comm(); }
 double ModelBuilder::tick_s() const { return engine_.clock().tick_s(); }
 Tick ModelBuilder::total_ticks() const { return engine_.clock().total_ticks(); }
+double ModelBuilder::duration_s() const {
+    return engine_.clock().time_of(engine_.clock().total_ticks());
+}
 std::uint64_t ModelBuilder::seed() const { return engine_.options().seed; }
 EventConfig const& ModelBuilder::event() const { return engine_.options().event; }
 std::size_t ModelBuilder::chunk_size() const { return engine_.options().chunk_size; }
@@ -71,7 +74,7 @@ Engine::Engine(World& world, EngineOptions options, Communicator& comm)
     : world_(world)
     , opt_(options)
     , comm_(comm)
-    , clock_(options.tick_s, options.total_ticks)
+    , clock_(options.tick_s, options.total_ticks, options.coarse_tick_s, options.coarse_from)
     , pool_(options.threads)
     , recorder_(world.zones, comm) {
     if (!(opt_.tick_s > 0.0)) {
@@ -116,11 +119,12 @@ TickContext Engine::context() noexcept {
     return TickContext{t,
                        clock_.time_of(t),
                        clock_.time_of(t + 1),
-                       clock_.tick_s(),
+                       clock_.length_of(t),
                        opt_.seed,
                        world_,
                        events_,
-                       pool_};
+                       pool_,
+                       clock_};
 }
 
 void Engine::initialize() {
@@ -187,7 +191,11 @@ void Engine::step() {
     for (Phase phase : kPhases) {
         for (; i < tasks_.size() && tasks_[i].phase == phase; ++i) {
             Task& t = tasks_[i];
-            if (tick >= t.offset && (tick - t.offset) % t.period == 0) {
+            // Due if one of its times (offset + k·period, in base ticks) falls in this tick.
+            Tick const b0 = clock_.base_of(tick);
+            Tick const b1 = clock_.base_of(tick + 1);
+            Tick const k = b0 <= t.offset ? 0 : (b0 - t.offset + t.period - 1) / t.period;
+            if (t.offset + k * t.period < b1) {
                 run_task(t, ctx);
             }
         }
@@ -207,7 +215,8 @@ void Engine::step() {
     }
     clock_.advance();
     Tick const done = clock_.tick();
-    if (done % opt_.record_every == 0 || clock_.done()) {
+    if (clock_.base_of(done) / opt_.record_every > clock_.base_of(done - 1) / opt_.record_every ||
+        clock_.done()) {
         t0 = std::chrono::steady_clock::now();
         recorder_.record(clock_.time_of(done));
         record_s_ += seconds_since(t0);

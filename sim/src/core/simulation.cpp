@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 #include <unistd.h>
 
@@ -42,6 +43,8 @@ RunConfig RunConfig::from(ConfigNode const& n) {
     c.seed = static_cast<std::uint64_t>(n.integer("seed", 1, Bounds::between(0, 9.0e15)));
     c.duration_s = n.number("duration_s", c.duration_s, Bounds::between(0, 1.0e8));
     c.tick_s = n.number("tick_s", c.tick_s, Bounds{0.01, 86400.0, false, false});
+    c.coarse_tick_s = n.number("coarse_tick_s", 0.0, Bounds::between(0.0, 86400.0));
+    c.coarse_after_s = n.number("coarse_after_s", 0.0, Bounds::between(0.0, 1.0e8));
     return c;
 }
 
@@ -83,9 +86,25 @@ Simulation::Simulation(Scenario scenario, RunOptions options, ModelRegistry cons
         models.push_back(std::move(m));
     }
     scenario_.check_unknown();
-    Tick const total = run_.duration_s == 0.0
-                           ? 0
-                           : whole_ticks(run_node, "duration_s", run_.duration_s, run_.tick_s);
+    Tick total = run_.duration_s == 0.0
+                     ? 0
+                     : whole_ticks(run_node, "duration_s", run_.duration_s, run_.tick_s);
+    Tick coarse_from = std::numeric_limits<Tick>::max();
+    if (run_.coarse_tick_s > 0.0 && run_.coarse_after_s < run_.duration_s) {
+        Tick const ratio = whole_ticks(run_node, "coarse_tick_s", run_.coarse_tick_s, run_.tick_s);
+        coarse_from = run_.coarse_after_s == 0.0
+                          ? 0
+                          : whole_ticks(run_node, "coarse_after_s", run_.coarse_after_s, run_.tick_s);
+        Tick const rest = total - coarse_from;
+        if (rest % ratio != 0) {
+            run_node.fail("duration_s",
+                          fmt::format("the {} s after coarse_after_s are not a whole number of "
+                                      "coarse ticks of {} s",
+                                      run_.duration_s - run_.coarse_after_s, run_.coarse_tick_s),
+                          "make duration_s - coarse_after_s a multiple of coarse_tick_s");
+        }
+        total = coarse_from + rest / ratio;
+    }
     Tick const record_every =
         whole_ticks(out_node, "record_every_s", out_.record_every_s, run_.tick_s);
 
@@ -118,6 +137,10 @@ Simulation::Simulation(Scenario scenario, RunOptions options, ModelRegistry cons
     EngineOptions eo;
     eo.tick_s = run_.tick_s;
     eo.total_ticks = total;
+    if (coarse_from != std::numeric_limits<Tick>::max()) {
+        eo.coarse_tick_s = run_.coarse_tick_s;
+        eo.coarse_from = coarse_from;
+    }
     eo.seed = run_.seed;
     eo.threads = options.threads;
     eo.check_invariants = options.check_invariants.value_or(debug_build());

@@ -5,6 +5,7 @@
 #include <tsunagi/core/types.hpp>
 
 #include <array>
+#include <limits>
 #include <string_view>
 
 namespace tsunagi {
@@ -29,25 +30,39 @@ private:
     double seconds_;
 };
 
+// Ticks are `tick_s` long until `coarse_from` ticks have run, then `coarse_tick_s` (a whole
+// multiple of tick_s) long: fine steps for the hours people move, coarse ones for the days of
+// sheltering, supply and repair. Internally time is counted in base ticks ("base time").
 class Clock {
 public:
-    Clock(double tick_s, Tick total_ticks);
+    Clock(double tick_s, Tick total_ticks, double coarse_tick_s = 0.0,
+          Tick coarse_from = std::numeric_limits<Tick>::max());
 
     Tick tick() const noexcept { return tick_; }                // the tick about to run / running
     Tick total_ticks() const noexcept { return total_; }
-    double tick_s() const noexcept { return tick_s_; }
+    double tick_s() const noexcept { return tick_s_; }          // the base tick
     double time_s() const noexcept { return time_of(tick_); }   // start of the current tick
-    double time_of(Tick t) const noexcept { return static_cast<double>(t) * tick_s_; }
+    double time_of(Tick t) const noexcept { return static_cast<double>(base_of(t)) * tick_s_; }
+    double length_of(Tick t) const noexcept { return t < coarse_from_ ? tick_s_ : coarse_tick_s_; }
+    // Base ticks elapsed when tick t starts.
+    Tick base_of(Tick t) const noexcept {
+        return t <= coarse_from_ ? t : coarse_from_ + (t - coarse_from_) * ratio_;
+    }
     bool done() const noexcept { return tick_ >= total_; }
     void advance() noexcept { ++tick_; }
     void reset(Tick t) noexcept { tick_ = t; }
 
-    // Whole ticks in `seconds`, rounded up (a deadline of 1.5 ticks needs 2).
+    // The first tick that starts at or after `seconds` (a deadline of 1.5 base ticks is tick 2).
+    Tick tick_at(double seconds) const noexcept;
+    // Whole base ticks in `seconds`, rounded up.
     Tick ticks_ceil(double seconds) const noexcept;
 
 private:
     double tick_s_;
     Tick total_;
+    double coarse_tick_s_;
+    Tick coarse_from_;
+    Tick ratio_ = 1;
     Tick tick_ = 0;
 };
 

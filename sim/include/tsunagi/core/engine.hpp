@@ -12,6 +12,7 @@
 #include <tsunagi/core/recorder.hpp>
 
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
@@ -26,11 +27,13 @@ struct World;
 struct EngineOptions {
     double tick_s = 1.0;
     Tick total_ticks = 3600;
+    double coarse_tick_s = 0.0;      // > 0: ticks of this length from tick coarse_from on
+    Tick coarse_from = std::numeric_limits<Tick>::max();
     std::uint64_t seed = 1;
     int threads = 0;                 // <= 0: all hardware threads
     bool check_invariants = false;   // run every model's checks after every tick
     std::size_t chunk_size = 4096;   // rows per chunk (fixed: results do not depend on threads)
-    Tick record_every = 60;          // ticks between time-series samples
+    Tick record_every = 60;          // base ticks between time-series samples
     EventConfig event;               // the scenario's `event:` section
     // Testing aid: throw ModelError on this rank when this tick starts (-1: never).
     int fail_rank = -1;

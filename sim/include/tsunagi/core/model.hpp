@@ -31,11 +31,12 @@ struct TickContext {
     Tick tick;
     double time_s;     // start of this tick
     double end_time_s; // end of this tick: the state after Move is the state at this time
-    double dt;         // base tick length
+    double dt;         // this tick's length (the base tick, or the coarse tick later in a run)
     std::uint64_t seed;
     World& world;
     EventQueue& events;
     ThreadPool const& pool;
+    Clock const& clock; // to turn times into ticks (Clock::tick_at)
 
     // Random numbers for one entity in this tick (see rng.hpp).
     Rng rng(Stream s, std::uint64_t id) const noexcept { return Rng(seed, s, id, tick); }
@@ -54,8 +55,9 @@ public:
     Recorder& recorder();
     EventQueue& events();
     Communicator& comm();
-    double tick_s() const;
+    double tick_s() const;    // the base tick
     Tick total_ticks() const;
+    double duration_s() const; // simulated time of the whole run
     std::uint64_t seed() const;
     EventConfig const& event() const;
     std::size_t chunk_size() const; // rows per chunk of chunked tasks (to size per-chunk buffers)

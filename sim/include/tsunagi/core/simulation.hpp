@@ -28,6 +28,8 @@ struct RunConfig {
     std::uint64_t seed = 1;
     double duration_s = 7200.0;
     double tick_s = 1.0;
+    double coarse_tick_s = 0.0;    // 0: every tick is tick_s long
+    double coarse_after_s = 0.0;   // when the coarse ticks start (with coarse_tick_s > 0)
     static RunConfig from(ConfigNode const& node);
 };
 
