@@ -67,6 +67,8 @@ public:
     std::string choice(std::string_view key, std::vector<std::string> const& options,
                        std::string def) const;
     std::vector<double> numbers(std::string_view key, std::vector<double> def, Bounds b = {}) const;
+    // A list of text values (file paths, codes); a single value counts as a list of one.
+    std::vector<std::string> strings(std::string_view key, std::vector<std::string> def) const;
 
     // Whether the value at key is a mapping / a plain scalar (without consuming it).
     bool is_map(std::string_view key) const;
