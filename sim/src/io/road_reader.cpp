@@ -9,6 +9,7 @@
 
 #include <tsunagi/core/error.hpp>
 #include <tsunagi/io/road_reader.hpp>
+#include <tsunagi/world/cell_graph.hpp>
 
 namespace tsunagi {
 
@@ -176,6 +177,7 @@ RoadGraph read_road_network(RoadsInput const& in, std::string const& target_crs_
         o.drivers = {"OSM"};
     }
     VectorLayer v = open_vector_layer(o);
+    rep = RoadNetworkReport{};
     rep.file = v.file;
     rep.format = osm ? "OSM" : v.ds->GetDriverName();
     rep.crs_label = v.crs_label;
@@ -385,31 +387,9 @@ RoadGraph read_road_network(RoadsInput const& in, std::string const& target_crs_
     rep.nodes = full.node_count();
     rep.edges = full.edge_count();
     // Components (for the report), then the largest one.
+    rep.components = count_components(full);
     std::vector<NodeId> map;
     RoadGraph g = largest_component(full, rep.dropped_nodes, rep.dropped_edges, map);
-    {
-        std::vector<NodeId> parent(full.node_count());
-        for (NodeId i = 0; i < parent.size(); ++i) {
-            parent[i] = i;
-        }
-        auto find = [&](NodeId x) {
-            while (parent[x] != x) {
-                parent[x] = parent[parent[x]];
-                x = parent[x];
-            }
-            return x;
-        };
-        for (std::size_t e = 0; e < full.edge_count(); ++e) {
-            NodeId const a = find(full.source()[e]);
-            NodeId const c = find(full.target()[e]);
-            if (a != c) {
-                parent[std::max(a, c)] = std::min(a, c);
-            }
-        }
-        for (NodeId i = 0; i < parent.size(); ++i) {
-            rep.components += find(i) == i ? 1 : 0;
-        }
-    }
     rep.length_km = length_m / 1000.0;
     if (!in.keep_largest) {
         g = std::move(full);
