@@ -165,18 +165,41 @@ std::map<std::string, std::string> parse_osm_tags(std::string_view s) {
     return tags;
 }
 
-RoadGraph read_road_network(RoadsInput const& in, std::string const& target_crs_wkt,
-                            RoadNetworkReport& rep, DataWarnings& warnings) {
+namespace {
+bool is_osm(RoadsInput const& in) {
     std::string const ext = lower(in.path.extension().string());
-    std::string const name = lower(in.path.filename().string());
-    bool const osm = in.format == RoadFormat::Osm ||
-                     (in.format == RoadFormat::Auto &&
-                      (ext == ".osm" || ext == ".pbf" || name.ends_with(".osm.pbf")));
+    return in.format == RoadFormat::Osm ||
+           (in.format == RoadFormat::Auto && (ext == ".osm" || ext == ".pbf"));
+}
+
+VectorLayer open_roads(RoadsInput const& in) {
+    bool const osm = is_osm(in);
     VectorOpen o{in.path, "roads", osm ? "lines" : in.layer, osm ? "" : in.crs, {}, {}, false};
     if (osm) {
         o.drivers = {"OSM"};
     }
-    VectorLayer v = open_vector_layer(o);
+    return open_vector_layer(o);
+}
+} // namespace
+
+std::array<double, 4> road_extent_lonlat(RoadsInput const& in) {
+    VectorLayer v = open_roads(in);
+    OGREnvelope e;
+    if (v.layer->GetExtent(&e, TRUE) != OGRERR_NONE) {
+        throw DataError(fmt::format("{}: cannot tell the extent of the roads layer. Fix: set "
+                                    "world.data.extent",
+                                    v.file));
+    }
+    if (!v.to_lonlat) {
+        return {e.MinX, e.MinY, e.MaxX, e.MaxY};
+    }
+    return transform_box(*v.to_lonlat, e.MinX, e.MinY, e.MaxX, e.MaxY);
+}
+
+RoadGraph read_road_network(RoadsInput const& in, std::string const& target_crs_wkt,
+                            RoadNetworkReport& rep, DataWarnings& warnings) {
+    bool const osm = is_osm(in);
+    VectorLayer v = open_roads(in);
     rep = RoadNetworkReport{};
     rep.file = v.file;
     rep.format = osm ? "OSM" : v.ds->GetDriverName();

@@ -184,12 +184,9 @@ World make_data_world(DataWorldConfig const& cfg, DataWorldReport& rep) {
             ext_how = "auto: the elevation raster";
         }
         if (ext.empty && cfg.network == DataWorldConfig::Network::Roads) {
-            RoadNetworkReport r;
-            DataWarnings ignore;
-            OGRSpatialReference const ll = wgs84();
-            read_road_network(cfg.roads, srs_wkt(ll), r, ignore);
-            ext.add(r.west, r.south);
-            ext.add(r.east, r.north);
+            auto const e = road_extent_lonlat(cfg.roads);
+            ext.add(e[0], e[1]);
+            ext.add(e[2], e[3]);
             ext_how = "auto: the roads";
         }
         if (ext.empty) {

@@ -74,6 +74,9 @@ struct RoadNetworkReport {
 RoadGraph read_road_network(RoadsInput const& in, std::string const& target_crs_wkt,
                             RoadNetworkReport& report, DataWarnings& warnings);
 
+// The layer's extent in longitude/latitude {west, south, east, north} (OSM: the file's bounds).
+std::array<double, 4> road_extent_lonlat(RoadsInput const& in);
+
 // Tags of OSM's other_tags column ("key"=>"value",...), as GDAL writes them.
 std::map<std::string, std::string> parse_osm_tags(std::string_view hstore);
 
