@@ -15,7 +15,7 @@
 #include <tsunagi/agents/agent_store.hpp>
 #include <tsunagi/core/log.hpp>
 #include <tsunagi/core/simulation.hpp>
-#include <tsunagi/evacuation/walk_model.hpp>
+#include <tsunagi/evacuation/evacuation_model.hpp>
 #include <tsunagi/models/all_models.hpp>
 
 #include <CLI/CLI.hpp>
@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
         auto const ticks = sim.engine().clock().total_ticks();
         std::int64_t active = 0;
         for (auto const& m : sim.engine().models()) {
-            if (auto const* w = dynamic_cast<tsunagi::evacuation::WalkModel const*>(m.get())) {
+            if (auto const* w = dynamic_cast<tsunagi::evacuation::EvacuationModel const*>(m.get())) {
                 active += w->active_updates();
             }
         }

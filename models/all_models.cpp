@@ -1,4 +1,4 @@
-#include <tsunagi/evacuation/walk_model.hpp>
+#include <tsunagi/evacuation/evacuation_model.hpp>
 #include <tsunagi/hazard/tsunami_model.hpp>
 #include <tsunagi/models/all_models.hpp>
 
@@ -7,7 +7,7 @@ namespace tsunagi {
 void register_all_models(ModelRegistry& registry) {
     // Hazard first: it writes the depth field that evacuation reads in the same tick.
     registry.add("hazard.tsunami", [] { return std::make_unique<hazard::TsunamiModel>(); });
-    registry.add("evacuation", [] { return std::make_unique<evacuation::WalkModel>(); });
+    registry.add("evacuation", [] { return std::make_unique<evacuation::EvacuationModel>(); });
 }
 
 ModelRegistry default_model_registry() {

@@ -69,8 +69,14 @@ RunOptions run_options(RunArgs const& a) {
         opt.check_invariants = true;
     }
     opt.chunk_size = a.chunk_size;
+    opt.comm = a.comm;
+    opt.partitioner = a.partitioner;
+    opt.fail_rank = a.fail_rank;
+    opt.fail_tick = a.fail_tick;
     return opt;
 }
+
+bool is_root(RunArgs const& a) { return !a.comm || a.comm->rank() == 0; }
 
 std::string format_value(Report::Value const& v) {
     if (auto const* i = std::get_if<std::int64_t>(&v)) {
@@ -108,24 +114,29 @@ int run_command(RunArgs const& a) {
     Scenario scenario = load_scenario(a);
     std::filesystem::path const out =
         a.output.empty() ? default_output(scenario) : std::filesystem::path(a.output);
-    check_output_path(out); // fail now, not after a long run
+    bool const root = is_root(a);
+    if (root) {
+        check_output_path(out); // fail now, not after a long run
+    }
     Simulation sim(std::move(scenario), run_options(a), default_model_registry());
+    bool const quiet = a.quiet || !root;
 
-    if (!a.quiet) {
+    if (!quiet) {
         fmt::print(stderr, "tsunagi {}: {} — {} residents, {} ticks of {} s, {} thread(s)\n",
                    version(), sim.config().name, sim.world().total_population(),
                    sim.engine().clock().total_ticks(), sim.config().tick_s,
                    sim.engine().pool().threads());
     }
-    ProgressBar bar(sim.engine().clock().total_ticks(), sim.config().tick_s, stderr, !a.quiet);
+    ProgressBar bar(sim.engine().clock().total_ticks(), sim.config().tick_s, stderr, !quiet);
     sim.run([&](Tick done, Tick) { bar.update(done); });
     bar.finish();
     sim.write(out);
 
     RunOutput const res = sim.output();
-    if (!a.quiet) {
-        fmt::print("{} ({}): seed {}, {} threads\n", sim.config().name, sim.world().name,
-                   sim.config().seed, sim.engine().pool().threads());
+    if (!quiet) {
+        fmt::print("{} ({}): seed {}, {} threads{}\n", sim.config().name, sim.world().name,
+                   sim.config().seed, sim.engine().pool().threads(),
+                   a.comm ? fmt::format(" × {} ranks", a.comm->size()) : std::string());
         print_kpis(res.kpis);
         std::error_code ec;
         auto const size = std::filesystem::file_size(out, ec);
@@ -138,6 +149,9 @@ int run_command(RunArgs const& a) {
 int validate_command(RunArgs const& a) {
     Scenario scenario = load_scenario(a);
     Simulation sim(std::move(scenario), run_options(a), default_model_registry());
+    if (!is_root(a)) {
+        return 0;
+    }
     auto rows = sim.describe();
     std::size_t w = 0;
     for (auto const& [k, v] : rows) {

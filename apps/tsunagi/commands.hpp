@@ -2,7 +2,12 @@
 // The `tsunagi` subcommands. Each returns the process exit code; errors propagate as
 // tsunagi::Error and are mapped to exit codes in main().
 
+#include <tsunagi/comm/communicator.hpp>
+#include <tsunagi/core/simulation.hpp>
+
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +23,11 @@ struct RunArgs {
     bool check_invariants = false;
     bool quiet = false;
     std::size_t chunk_size = 0;      // 0: the engine's default (testing aid)
+    int fail_rank = -1;              // testing aid: this rank throws at fail_tick
+    std::int64_t fail_tick = 10;
+    // Set by main() under mpiexec: the world communicator and the graph partitioner.
+    std::shared_ptr<Communicator> comm;
+    std::function<std::vector<std::int32_t>(World const&, Communicator&)> partitioner;
 };
 
 int run_command(RunArgs const& a);

@@ -2,16 +2,26 @@
 // output path), 1 internal error.
 
 #include "commands.hpp"
+#include "config.hpp"
 
 #include <tsunagi/core/build_info.hpp>
 #include <tsunagi/core/error.hpp>
 #include <tsunagi/core/log.hpp>
 
 #include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
 #include <fmt/format.h>
 
 #include <cstdio>
 #include <exception>
+#include <memory>
+
+#if TSUNAGI_HAVE_MPI
+#include <tsunagi/hpc/mpi_runtime.hpp>
+#include <tsunagi/hpc/partition.hpp>
+#endif
 
 namespace {
 
@@ -41,6 +51,10 @@ void add_run_options(CLI::App* cmd, tsunagi::cli::RunArgs& a, bool full) {
                         "exercise parallel kernels at small scale)")
             ->check(CLI::PositiveNumber)
             ->group(""); // hidden: a testing aid
+        cmd->add_option("--test-fail-rank", a.fail_rank,
+                        "testing aid: make this rank fail at --test-fail-tick")
+            ->group("");
+        cmd->add_option("--test-fail-tick", a.fail_tick, "testing aid")->group("");
     }
 }
 
@@ -89,6 +103,25 @@ int main(int argc, char** argv) {
     }
 
     tsunagi::init_logging(log_level);
+    // Under mpiexec/srun every rank runs this; rank 0 prints and writes. A rank that fails ends
+    // the whole job at once with a message naming it (never a hang in a collective).
+    std::function<void(int, std::string const&)> fail = [](int, std::string const&) {};
+#if TSUNAGI_HAVE_MPI
+    std::unique_ptr<tsunagi::hpc::MpiRuntime> mpi;
+    if (tsunagi::hpc::launched_under_mpi()) {
+        mpi = std::make_unique<tsunagi::hpc::MpiRuntime>(argc, argv);
+        for (auto* a : {&run_args, &validate_args}) {
+            a->comm = mpi->world();
+            a->partitioner = tsunagi::hpc::partition_and_broadcast;
+        }
+        if (mpi->size() > 1) {
+            fail = [&mpi](int code, std::string const& message) { mpi->abort(code, message); };
+        }
+        if (mpi->rank() != 0) {
+            tsunagi::init_logging(log_level == "warn" ? "error" : log_level);
+        }
+    }
+#endif
     try {
         if (run->parsed()) {
             return tsunagi::cli::run_command(run_args);
@@ -100,14 +133,17 @@ int main(int argc, char** argv) {
             return tsunagi::cli::info_command(info_args);
         }
     } catch (tsunagi::InputError const& e) {
+        fail(kExitBadInput, fmt::format("error: {}", e.what()));
         fmt::print(stderr, "\ntsunagi: error: {}\n", e.what());
         return kExitBadInput;
     } catch (tsunagi::Error const& e) {
+        fail(kExitInternal, fmt::format("internal error: {}", e.what()));
         fmt::print(stderr, "\ntsunagi: internal error: {}\nPlease report this with the scenario "
                            "and command line.\n",
                    e.what());
         return kExitInternal;
     } catch (std::exception const& e) {
+        fail(kExitInternal, fmt::format("internal error: {}", e.what()));
         fmt::print(stderr, "\ntsunagi: internal error: {}\n", e.what());
         return kExitInternal;
     }

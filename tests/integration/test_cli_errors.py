@@ -96,9 +96,19 @@ def test_yaml_aliases_and_duplicate_keys(tmp_path):
     assert "bad.yaml:3: key 'seed' appears twice" in err
 
 
-def test_inconsistent_depths(tmp_path, demo):
-    err = run_bad(tmp_path, demo, "--set", "evacuation.safe_depth_m=2")
-    assert "[evacuation.safe_depth_m]" in err and "deeper than lethal_depth_m" in err
+def test_behaviour_shares_must_add_up(tmp_path, demo):
+    err = run_bad(tmp_path, demo, "--set",
+                  "evacuation.awareness={immediate: 0.5, errands: 0.4, imminent: 0.3}")
+    assert "[evacuation.awareness]" in err and "add up to 1.2" in err
+    err = run_bad(tmp_path, demo, "--set", "evacuation.awareness=medium")
+    assert "'medium' is not a known value" in err and "low, high, immediate" in err
+    err = run_bad(tmp_path, demo, "--set", "evacuation.population.household_sizes=[0.5, 0.2]")
+    assert "[evacuation.population.household_sizes]" in err and "add up to 0.7" in err
+
+
+def test_unknown_time_of_day(tmp_path, demo):
+    err = run_bad(tmp_path, demo, "--set", "event.time_of_day=noon")
+    assert "[event.time_of_day]" in err and "night, day, evening" in err
 
 
 @pytest.mark.parametrize("key", ["hills=1e12", "hubs=1e15", "population=1e13"])

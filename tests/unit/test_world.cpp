@@ -132,7 +132,7 @@ TEST(RouteTree, EveryNodeKnowsItsNextHopToTheNearestTarget) {
     EXPECT_EQ(t.next_edge[0], kNoEdge);
     EXPECT_DOUBLE_EQ(t.cost[5], 200.0);  // (1,1): two hops from 0
     EXPECT_EQ(t.target[5], 0u);
-    EXPECT_EQ(t.target[10], 1u);         // (2,2): one hop from 11
+    EXPECT_EQ(t.target[10], 11u);        // (2,2): one hop from 11
     EXPECT_EQ(g.target()[t.next_edge[10]], 11u);
     EXPECT_EQ(t.reachable_count(), 12u);
     // Following next hops always ends at a target with the promised cost.
@@ -250,4 +250,83 @@ TEST(LargestComponent, KeepsTheBiggestPieceAndCountsTheRest) {
     EXPECT_EQ(de, 2u);
     EXPECT_EQ(map[6], kNoNode);
     EXPECT_EQ(map[3], 3u);
+}
+
+TEST(RouteTree, IncrementalUpdatesMatchARebuild) {
+    // A 20 x 20 lattice with whole-metre lengths (so equal-cost sums are exact), random targets
+    // closing and opening and random edges closing and reopening.
+    int const side = 20;
+    RoadGraphBuilder b;
+    for (int r = 0; r < side; ++r) {
+        for (int c = 0; c < side; ++c) {
+            b.add_node(c * 100.0, r * 100.0);
+        }
+    }
+    for (int r = 0; r < side; ++r) {
+        for (int c = 0; c < side; ++c) {
+            auto const n = static_cast<NodeId>(r * side + c);
+            EdgeAttributes a;
+            a.length_m = static_cast<float>(50 + Rng(3, Stream::SyntheticRoads, n, 0).below(100));
+            if (c + 1 < side) {
+                b.add_two_way(n, n + 1, a);
+            }
+            if (r + 1 < side) {
+                b.add_two_way(n, n + static_cast<NodeId>(side), a);
+            }
+        }
+    }
+    RoadGraph g = std::move(b).build();
+    std::vector<std::uint8_t> open(g.edge_count(), 1);
+    std::vector<std::uint8_t> is_target(g.node_count(), 0);
+    for (NodeId v : {0u, 19u, 210u, 399u, 380u}) {
+        is_target[v] = 1;
+    }
+    auto targets = [&] {
+        std::vector<NodeId> t;
+        for (NodeId v = 0; v < g.node_count(); ++v) {
+            if (is_target[v]) {
+                t.push_back(v);
+            }
+        }
+        return t;
+    };
+    RouteTree tree = build_route_tree(g, targets(), g.length_m(), open);
+    std::size_t invalidated = 0;
+    for (int step = 0; step < 60; ++step) {
+        Rng r(5, Stream::SyntheticRoads, static_cast<std::uint64_t>(step), 1);
+        RouteChanges ch;
+        for (int k = 0; k < 3; ++k) {
+            NodeId const v = r.below(static_cast<std::uint32_t>(g.node_count()));
+            if (is_target[v] && r.bernoulli(0.7)) {
+                is_target[v] = 0;
+                ch.removed_targets.push_back(v);
+            } else if (!is_target[v] && r.bernoulli(0.3)) {
+                is_target[v] = 1;
+                ch.added_targets.push_back(v);
+            }
+            EdgeId const e = r.below(static_cast<std::uint32_t>(g.edge_count()));
+            if (open[e]) {
+                open[e] = 0;
+                ch.closed_edges.push_back(e);
+            } else {
+                open[e] = 1;
+                ch.opened_edges.push_back(e);
+            }
+        }
+        invalidated += update_route_tree(tree, g, ch, g.length_m(), open).invalidated;
+        RouteTree const fresh = build_route_tree(g, targets(), g.length_m(), open);
+        ASSERT_EQ(tree.is_target, fresh.is_target) << "step " << step;
+        for (NodeId v = 0; v < g.node_count(); ++v) {
+            ASSERT_EQ(tree.cost[v], fresh.cost[v]) << "step " << step << " node " << v;
+            if (tree.next_edge[v] != kNoEdge) { // the hop it keeps is open and on a best route
+                EdgeId const e = tree.next_edge[v];
+                ASSERT_TRUE(open[e]);
+                ASSERT_EQ(tree.cost[v], g.length_m()[e] + tree.cost[g.target()[e]]);
+                ASSERT_EQ(tree.target[v], tree.target[g.target()[e]]);
+            } else {
+                ASSERT_TRUE(tree.is_target[v] || std::isinf(tree.cost[v]));
+            }
+        }
+    }
+    EXPECT_GT(invalidated, 0u); // the decremental path really ran
 }

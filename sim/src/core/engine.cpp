@@ -26,6 +26,8 @@ Communicator& ModelBuilder::comm() { return engine_.comm(); }
 double ModelBuilder::tick_s() const { return engine_.clock().tick_s(); }
 Tick ModelBuilder::total_ticks() const { return engine_.clock().total_ticks(); }
 std::uint64_t ModelBuilder::seed() const { return engine_.options().seed; }
+EventConfig const& ModelBuilder::event() const { return engine_.options().event; }
+std::size_t ModelBuilder::chunk_size() const { return engine_.options().chunk_size; }
 
 void ModelBuilder::every(Period p, Phase phase, std::string const& name, AgentStore& store,
                          ChunkTask fn, Tick offset) {
@@ -78,7 +80,7 @@ Engine::Engine(World& world, EngineOptions options, Communicator& comm)
         opt_.record_every = 1;
     }
     if (opt_.chunk_size == 0) {
-        opt_.chunk_size = 16384;
+        opt_.chunk_size = 4096;
     }
 }
 
@@ -171,6 +173,10 @@ void Engine::step() {
     }
     TickContext const ctx = context();
     Tick const tick = ctx.tick;
+    if (opt_.fail_rank == comm_.rank() && tick == opt_.fail_tick) {
+        throw ModelError(fmt::format("deliberate failure at tick {} (--test-fail-rank {})", tick,
+                                     opt_.fail_rank));
+    }
 
     auto t0 = std::chrono::steady_clock::now();
     events_.run_due(tick, ctx.time_s);

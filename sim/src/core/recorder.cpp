@@ -36,10 +36,34 @@ void Recorder::record(double time_s) {
     }
 }
 
-void Report::count(std::string name, std::int64_t local, std::string description) {
+void Report::count(std::string name, std::int64_t local, std::string description,
+                   std::string unit) {
     std::int64_t v = local;
     comm_.allreduce_sum(std::span<std::int64_t>(&v, 1));
-    kpis_.push_back(Kpi{std::move(name), v, "persons", std::move(description)});
+    kpis_.push_back(Kpi{std::move(name), v, std::move(unit), std::move(description)});
+}
+
+void Report::count_by(std::string category, std::vector<std::string> labels, std::string name,
+                      std::vector<std::int64_t> local, std::string description) {
+    if (local.size() != labels.size()) {
+        throw ModelError(fmt::format("KPI '{}' by {} has {} values for {} labels", name, category,
+                                     local.size(), labels.size()));
+    }
+    comm_.allreduce_sum(local);
+    by_category_.push_back(CategoryKpi{std::move(category), std::move(labels), std::move(name),
+                                       std::move(local), "persons", std::move(description)});
+}
+
+void Report::per_edge(std::string name, std::vector<double> global, std::string unit,
+                      std::string description) {
+    edges_.push_back(ArrayKpi{std::move(name), std::move(global), std::move(unit),
+                              std::move(description)});
+}
+
+void Report::per_facility(std::string name, std::vector<double> global, std::string unit,
+                          std::string description) {
+    facilities_.push_back(ArrayKpi{std::move(name), std::move(global), std::move(unit),
+                                   std::move(description)});
 }
 
 void Report::value(std::string name, double global, std::string unit, std::string description) {

@@ -59,6 +59,7 @@ Simulation::Simulation(Scenario scenario, RunOptions options, ModelRegistry cons
     run_ = RunConfig::from(run_node);
     ConfigNode const out_node = root.child("output");
     out_ = OutputConfig::from(out_node);
+    event_ = EventConfig::from(root.child("event"));
     ConfigNode const world_node = root.child("world");
     world_source_ = world_node.choice("source", {"synthetic", "data"}, "synthetic");
     // Only the chosen source's section is read; the other one would be silently ignored.
@@ -114,7 +115,17 @@ Simulation::Simulation(Scenario scenario, RunOptions options, ModelRegistry cons
                      synthetic_report_.dropped_nodes, synthetic_report_.dropped_edges);
     }
 
-    // 3. The engine and the models.
+    // 3. Who owns what, when several ranks share the run.
+    world_->partition.rank = comm_->rank();
+    world_->partition.ranks = comm_->size();
+    if (comm_->size() > 1) {
+        if (!options.partitioner) {
+            throw ModelError("a run on several ranks needs a partitioner (RunOptions::partitioner)");
+        }
+        world_->partition.node_rank = options.partitioner(*world_, *comm_);
+    }
+
+    // 4. The engine and the models.
     EngineOptions eo;
     eo.tick_s = run_.tick_s;
     eo.total_ticks = total;
@@ -122,6 +133,9 @@ Simulation::Simulation(Scenario scenario, RunOptions options, ModelRegistry cons
     eo.threads = options.threads;
     eo.check_invariants = options.check_invariants.value_or(debug_build());
     eo.record_every = record_every;
+    eo.event = event_;
+    eo.fail_rank = options.fail_rank;
+    eo.fail_tick = options.fail_tick;
     if (options.chunk_size > 0) {
         eo.chunk_size = options.chunk_size;
     }
@@ -164,6 +178,7 @@ RunOutput Simulation::output() const {
     m.emplace_back("scenario_file", scenario_.origin());
     m.emplace_back("scenario", scenario_.resolved_yaml());
     m.emplace_back("world_source", world_source_);
+    m.emplace_back("time_of_day", std::string(to_string(event_.time_of_day)));
     m.emplace_back("tick_s", run_.tick_s);
     m.emplace_back("duration_s", run_.duration_s);
     m.emplace_back("ticks", static_cast<std::int64_t>(engine_->clock().total_ticks()));
@@ -203,6 +218,9 @@ RunOutput Simulation::output() const {
     Report const rep = engine_->report();
     out.kpis = rep.kpis();
     out.by_zone = rep.by_zone();
+    out.by_category = rep.by_category();
+    out.edges = rep.edges();
+    out.facilities = rep.facilities();
     auto const& rec = engine_->recorder();
     out.times_s = rec.times();
     for (auto const& s : rec.series()) {
@@ -263,8 +281,9 @@ std::vector<std::pair<std::string, std::string>> Simulation::describe() const {
         models += (models.empty() ? "" : ", ") + std::string(m->name());
     }
     rows.emplace_back("models", models);
-    rows.emplace_back("time", fmt::format("{} s in {} ticks of {} s; seed {}", run_.duration_s,
-                                          engine_->clock().total_ticks(), run_.tick_s, run_.seed));
+    rows.emplace_back("time", fmt::format("{} s in {} ticks of {} s; seed {}; event at {}",
+                                          run_.duration_s, engine_->clock().total_ticks(),
+                                          run_.tick_s, run_.seed, to_string(event_.time_of_day)));
     for (auto const& [kind, store] : engine_->stores()) {
         rows.emplace_back("agents: " + kind, fmt::format("{} ({} bytes each)", store->size(),
                                                          store->bytes_per_agent()));

@@ -7,6 +7,8 @@
 
 #include <unistd.h>
 
+#include <map>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -153,6 +155,32 @@ void write_all(h5::File& file, RunOutput const& out, World const* world) {
             k.values);
         bz.write_dataset_attr(k.name, "unit", k.unit);
         bz.write_dataset_attr(k.name, "description", k.description);
+    }
+
+    std::map<std::string, h5::Group> categories;
+    for (auto const& k : out.by_category) {
+        auto it = categories.find(k.category);
+        if (it == categories.end()) {
+            auto g = kpi.create_group("by_" + k.category);
+            g.write_strings("labels", k.labels);
+            it = categories.emplace(k.category, std::move(g)).first;
+        }
+        it->second.write(k.name, std::span<std::int64_t const>(k.values), {k.values.size()});
+        it->second.write_dataset_attr(k.name, "unit", k.unit);
+        it->second.write_dataset_attr(k.name, "description", k.description);
+    }
+    for (auto const& [group, items] :
+         {std::pair{"edges", &out.edges}, std::pair{"facilities", &out.facilities}}) {
+        if (items->empty()) {
+            continue;
+        }
+        auto g = root.create_group(group);
+        for (auto const& a : *items) {
+            std::vector<float> v(a.values.begin(), a.values.end()); // float32 is plenty here
+            g.write(a.name, std::span<float const>(v), {v.size()});
+            g.write_dataset_attr(a.name, "unit", a.unit);
+            g.write_dataset_attr(a.name, "description", a.description);
+        }
     }
 
     auto ts = root.create_group("timeseries");
@@ -319,6 +347,34 @@ RunOutput read_run_output(std::filesystem::path const& path) {
             item.unit = bz.read_dataset_attr(k, "unit").value_or("");
             item.description = bz.read_dataset_attr(k, "description").value_or("");
             out.by_zone.push_back(std::move(item));
+        }
+    }
+    for (auto const& gname : kpi.children()) {
+        if (!kpi.is_group(gname) || gname == "by_zone" || !gname.starts_with("by_")) {
+            continue;
+        }
+        auto g = kpi.open_group(gname);
+        auto labels = g.read_strings("labels");
+        for (auto const& k : g.children()) {
+            if (k == "labels") {
+                continue;
+            }
+            out.by_category.push_back(Report::CategoryKpi{
+                gname.substr(3), labels, k, g.read_int64s(k),
+                g.read_dataset_attr(k, "unit").value_or(""),
+                g.read_dataset_attr(k, "description").value_or("")});
+        }
+    }
+    for (auto const& [group, items] :
+         {std::pair{"edges", &out.edges}, std::pair{"facilities", &out.facilities}}) {
+        if (!root.has(group)) {
+            continue;
+        }
+        auto g = root.open_group(group);
+        for (auto const& k : g.children()) {
+            items->push_back(Report::ArrayKpi{k, g.read_doubles(k),
+                                              g.read_dataset_attr(k, "unit").value_or(""),
+                                              g.read_dataset_attr(k, "description").value_or("")});
         }
     }
     auto ts = root.open_group("timeseries");

@@ -38,6 +38,7 @@ void RoadGraph::reset_state() {
     state_.open.assign(m, 1);
     state_.capacity_factor.assign(m, 1.0f);
     state_.occupancy.assign(m, 0);
+    ++state_.version;
 }
 
 EdgeId RoadGraph::find_edge(NodeId u, NodeId v) const noexcept {

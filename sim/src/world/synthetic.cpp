@@ -75,11 +75,24 @@ SyntheticConfig SyntheticConfig::from(ConfigNode const& n) {
     c.road_spacing_m = n.number("road_spacing_m", c.road_spacing_m, Bounds::between(20, 5000));
     c.arterial_every = n.integer("arterial_every", c.arterial_every, Bounds::at_least(1));
     c.street_keep = n.number("street_keep", c.street_keep, Bounds::fraction());
+    c.street_width_m = n.number("street_width_m", c.street_width_m, Bounds::between(1.0, 100.0));
+    c.street_capacity_vph =
+        n.number("street_capacity_vph", c.street_capacity_vph, Bounds::between(10.0, 20000.0));
+    c.arterial_width_m =
+        n.number("arterial_width_m", c.arterial_width_m, Bounds::between(1.0, 100.0));
+    c.arterial_capacity_vph =
+        n.number("arterial_capacity_vph", c.arterial_capacity_vph, Bounds::between(10.0, 20000.0));
     c.shelters = n.integer("shelters", 0, Bounds::between(0, 1.0e7));
     c.shelter_capacity_ratio =
         n.number("shelter_capacity_ratio", c.shelter_capacity_ratio, Bounds::non_negative());
     c.shelter_min_elevation_m =
         n.number("shelter_min_elevation_m", c.shelter_min_elevation_m, Bounds::any());
+    c.evacuation_buildings =
+        n.integer("evacuation_buildings", -1, Bounds::between(-1, 1.0e6));
+    c.evacuation_building_capacity = n.integer(
+        "evacuation_building_capacity", c.evacuation_building_capacity, Bounds::between(1, 1.0e6));
+    c.evacuation_building_safe_depth_m = n.number(
+        "evacuation_building_safe_depth_m", c.evacuation_building_safe_depth_m, Bounds::positive());
     c.hubs = n.integer("hubs", 0, Bounds::between(0, 1.0e4));
     c.origin_lon = n.number("origin_lon", c.origin_lon, Bounds::between(-180, 180));
     c.origin_lat = n.number("origin_lat", c.origin_lat, Bounds::between(-80, 84));
@@ -144,6 +157,13 @@ std::int64_t SyntheticConfig::shelter_count() const {
         return shelters;
     }
     return std::max<std::int64_t>(2, population / 2500);
+}
+
+std::int64_t SyntheticConfig::evacuation_building_count() const {
+    if (evacuation_buildings >= 0) {
+        return evacuation_buildings;
+    }
+    return population / 10000;
 }
 
 std::int64_t SyntheticConfig::hub_count() const {
@@ -451,8 +471,10 @@ World make_synthetic_world(SyntheticConfig const& c, SyntheticReport* report) {
                 }
             }
         }
-        EdgeAttributes arterial{0.0f, 12.0f, 11.11f, 1800.0f, 2, RoadClass::Secondary};
-        EdgeAttributes local{0.0f, 5.0f, 8.33f, 600.0f, 1, RoadClass::Residential};
+        EdgeAttributes arterial{0.0f, static_cast<float>(c.arterial_width_m), 11.11f,
+                                static_cast<float>(c.arterial_capacity_vph), 2, RoadClass::Secondary};
+        EdgeAttributes local{0.0f, static_cast<float>(c.street_width_m), 8.33f,
+                             static_cast<float>(c.street_capacity_vph), 1, RoadClass::Residential};
         auto link = [&](std::int64_t i0, std::int64_t j0, std::int64_t i1, std::int64_t j1,
                         bool is_arterial, std::uint64_t key) {
             NodeId const a = lattice[static_cast<std::size_t>(j0 * ni + i0)];
@@ -573,6 +595,63 @@ World make_synthetic_world(SyntheticConfig const& c, SyntheticReport* report) {
             spdlog::warn("synthetic world: placed {} of {} shelters (not enough dry ground ≥ {} m "
                          "near the towns)",
                          chosen.size(), nshelter, c.shelter_min_elevation_m);
+        }
+
+        // Tsunami evacuation buildings (津波避難ビル): in the towns' flooded areas where the water
+        // stays below the building's safe height, nearest the town centre first, ≥ 300 m apart.
+        std::int64_t const nbuild = c.evacuation_building_count();
+        if (nbuild > 0) {
+            auto per_town_b = apportion(town_w, static_cast<std::uint64_t>(nbuild));
+            std::vector<NodeId> placed;
+            std::size_t count = 0;
+            for (std::size_t k = 0; k < towns.size(); ++k) {
+                std::vector<std::pair<double, NodeId>> cand;
+                double const tx = to_x(towns[k].u);
+                double const ty = to_y(towns[k].v);
+                for (NodeId n = 0; n < w.roads.node_count(); ++n) {
+                    CellId const ci = node_cell(n);
+                    if (ci == kNoCell) {
+                        continue;
+                    }
+                    float const d = w.tsunami_max_depth_m[ci];
+                    double const dist =
+                        std::hypot(w.roads.node_x()[n] - tx, w.roads.node_y()[n] - ty);
+                    if (d >= 0.3f && d < c.evacuation_building_safe_depth_m &&
+                        dist <= 2.5 * towns[k].sigma) {
+                        cand.emplace_back(dist, n);
+                    }
+                }
+                std::sort(cand.begin(), cand.end());
+                std::uint64_t got = 0;
+                for (auto const& [dist, n] : cand) {
+                    if (got >= per_town_b[k]) {
+                        break;
+                    }
+                    bool far = true;
+                    for (NodeId o : placed) {
+                        if (std::hypot(w.roads.node_x()[n] - w.roads.node_x()[o],
+                                       w.roads.node_y()[n] - w.roads.node_y()[o]) < 300.0) {
+                            far = false;
+                            break;
+                        }
+                    }
+                    if (!far) {
+                        continue;
+                    }
+                    placed.push_back(n);
+                    ++got;
+                    Facility f;
+                    f.kind = FacilityKind::EvacuationBuilding;
+                    f.external_id = fmt::format("SYN-B{:05d}", ++count);
+                    f.name = fmt::format("Evacuation building {} (Town {})", count, k + 1);
+                    f.x = w.roads.node_x()[n];
+                    f.y = w.roads.node_y()[n];
+                    f.node = n;
+                    f.capacity = static_cast<std::int32_t>(c.evacuation_building_capacity);
+                    f.hazard_flags = kTsunami;
+                    w.facilities.add(std::move(f));
+                }
+            }
         }
 
         std::int64_t const nhub = c.hub_count();

@@ -9,6 +9,7 @@
 #include <tsunagi/core/types.hpp>
 
 #include <cstddef>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -41,6 +42,8 @@ struct ColumnBase {
     virtual void resize(std::size_t n) = 0;
     virtual void move_row(std::size_t from, std::size_t to) = 0;
     virtual std::size_t bytes_per_row() const noexcept = 0;
+    virtual void pack(std::size_t row, std::byte* out) const noexcept = 0;
+    virtual void unpack(std::byte const* in, std::size_t row) noexcept = 0;
     std::string name;
     std::type_index type;
 };
@@ -51,6 +54,12 @@ struct Column final : ColumnBase {
     void resize(std::size_t n) override { data.resize(n, fill); }
     void move_row(std::size_t from, std::size_t to) override { data[to] = data[from]; }
     std::size_t bytes_per_row() const noexcept override { return sizeof(T); }
+    void pack(std::size_t row, std::byte* out) const noexcept override {
+        std::memcpy(out, &data[row], sizeof(T));
+    }
+    void unpack(std::byte const* in, std::size_t row) noexcept override {
+        std::memcpy(&data[row], in, sizeof(T));
+    }
     std::vector<T> data;
     T fill;
 };
@@ -121,6 +130,16 @@ public:
     // Applies staged deaths (rows removed, highest row first, by moving the last row into the
     // gap), then births (appended in ascending id order). Serial.
     void commit();
+
+    // Migration between ranks: `pack` appends the rows (id and every field) to `out`;
+    // `unpack_append` appends the agents of such a buffer and returns the first new row.
+    void pack(std::span<std::size_t const> rows, std::vector<std::byte>& out) const;
+    std::size_t unpack_append(std::span<std::byte const> in);
+
+    // Removes the flagged rows keeping the order of the others; returns each old row's new row
+    // (kRemoved for removed rows). Serial.
+    static constexpr std::size_t kRemoved = ~std::size_t{0};
+    std::vector<std::size_t> remove_stable(std::span<std::uint8_t const> remove);
 
     // Bytes per agent over all columns, the id column included.
     std::size_t bytes_per_agent() const noexcept;

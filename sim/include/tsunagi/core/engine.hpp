@@ -5,6 +5,7 @@
 // Tasks within a phase run in registration order; each task runs in parallel over its chunks.
 
 #include <tsunagi/core/clock.hpp>
+#include <tsunagi/core/event_config.hpp>
 #include <tsunagi/core/event_queue.hpp>
 #include <tsunagi/core/model.hpp>
 #include <tsunagi/core/parallel.hpp>
@@ -28,8 +29,12 @@ struct EngineOptions {
     std::uint64_t seed = 1;
     int threads = 0;                 // <= 0: all hardware threads
     bool check_invariants = false;   // run every model's checks after every tick
-    std::size_t chunk_size = 16384;  // rows per chunk (fixed: results do not depend on threads)
+    std::size_t chunk_size = 4096;   // rows per chunk (fixed: results do not depend on threads)
     Tick record_every = 60;          // ticks between time-series samples
+    EventConfig event;               // the scenario's `event:` section
+    // Testing aid: throw ModelError on this rank when this tick starts (-1: never).
+    int fail_rank = -1;
+    Tick fail_tick = 0;
 };
 
 class Engine {

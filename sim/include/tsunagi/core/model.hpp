@@ -5,6 +5,7 @@
 
 #include <tsunagi/core/clock.hpp>
 #include <tsunagi/core/config.hpp>
+#include <tsunagi/core/event_config.hpp>
 #include <tsunagi/core/parallel.hpp>
 #include <tsunagi/core/rng.hpp>
 
@@ -54,6 +55,8 @@ public:
     double tick_s() const;
     Tick total_ticks() const;
     std::uint64_t seed() const;
+    EventConfig const& event() const;
+    std::size_t chunk_size() const; // rows per chunk of chunked tasks (to size per-chunk buffers)
 
     // Runs fn over the rows of `store` in fixed-size chunks, in parallel.
     void every(Period p, Phase phase, std::string const& name, AgentStore& store, ChunkTask fn,

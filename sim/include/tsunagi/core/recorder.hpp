@@ -62,10 +62,28 @@ public:
         std::string description;
     };
 
+    // Counts split by a category other than zone (e.g. age band), one value per label.
+    struct CategoryKpi {
+        std::string category; // "age" -> /kpi/by_age/<name>
+        std::vector<std::string> labels;
+        std::string name;
+        std::vector<std::int64_t> values;
+        std::string unit;
+        std::string description;
+    };
+    // One value per road edge or per facility (e.g. peak congestion, final occupancy).
+    struct ArrayKpi {
+        std::string name;
+        std::vector<double> values;
+        std::string unit;
+        std::string description;
+    };
+
     Report(Zones const& zones, Communicator& comm) : zones_(zones), comm_(comm) {}
 
     // A count held by this rank; summed over ranks.
-    void count(std::string name, std::int64_t local, std::string description);
+    void count(std::string name, std::int64_t local, std::string description,
+               std::string unit = "persons");
     // A value already global (the model reduced it itself), e.g. a mean or a maximum.
     void value(std::string name, double global, std::string unit, std::string description);
     // Counts per zone from this rank (leaf entries filled); summed over ranks and up the hierarchy.
@@ -75,8 +93,20 @@ public:
     void value_by_zone(std::string name, std::vector<double> global, std::string unit,
                        std::string description);
 
+    // Counts per label of a category from this rank; summed over ranks.
+    void count_by(std::string category, std::vector<std::string> labels, std::string name,
+                  std::vector<std::int64_t> local, std::string description);
+    // Per-edge / per-facility values, already global (all edges / facilities).
+    void per_edge(std::string name, std::vector<double> global, std::string unit,
+                  std::string description);
+    void per_facility(std::string name, std::vector<double> global, std::string unit,
+                      std::string description);
+
     std::vector<Kpi> const& kpis() const noexcept { return kpis_; }
     std::vector<ZoneKpi> const& by_zone() const noexcept { return by_zone_; }
+    std::vector<CategoryKpi> const& by_category() const noexcept { return by_category_; }
+    std::vector<ArrayKpi> const& edges() const noexcept { return edges_; }
+    std::vector<ArrayKpi> const& facilities() const noexcept { return facilities_; }
     Kpi const* find(std::string const& name) const noexcept;
     std::int64_t count_of(std::string const& name) const; // throws if absent or not a count
 
@@ -85,6 +115,9 @@ private:
     Communicator& comm_;
     std::vector<Kpi> kpis_;
     std::vector<ZoneKpi> by_zone_;
+    std::vector<CategoryKpi> by_category_;
+    std::vector<ArrayKpi> edges_;
+    std::vector<ArrayKpi> facilities_;
 };
 
 } // namespace tsunagi

@@ -21,7 +21,9 @@ enum class Stream : std::uint32_t {
     SyntheticTowns = 2,
     SyntheticRoads = 3,
     SyntheticFacilities = 4,
-    Spawn = 10,
+    Spawn = 10,          // households of a cell (keyed by cell)
+    Attributes = 11,     // a resident's age band and needs (keyed by resident)
+    Location = 12,       // where a resident is at the event (keyed by resident)
     HazardVariability = 100,
     Departure = 300,
     WalkSpeed = 301,

@@ -44,6 +44,10 @@ struct RunOptions {
     std::optional<bool> check_invariants;  // default: on in debug builds
     std::shared_ptr<Communicator> comm;    // default: serial
     std::size_t chunk_size = 0;            // 0: EngineOptions' default
+    // Node → rank map for runs on several ranks (the MPI driver passes METIS; hpc/).
+    std::function<std::vector<std::int32_t>(World const&, Communicator&)> partitioner;
+    int fail_rank = -1; // testing aid: this rank throws at fail_tick
+    Tick fail_tick = 0;
 };
 
 class Simulation {
@@ -77,6 +81,7 @@ private:
     Scenario scenario_;
     RunConfig run_;
     OutputConfig out_;
+    EventConfig event_;
     std::string world_source_;
     SyntheticConfig synthetic_;
     SyntheticReport synthetic_report_;

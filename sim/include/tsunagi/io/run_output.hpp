@@ -5,7 +5,10 @@
 //   /zones       code, name, level, parent (one entry per zone, all levels)
 //   /kpi         one scalar dataset per KPI (attributes unit, description)
 //   /kpi/by_zone one array per KPI, aligned with /zones/code
+//   /kpi/by_<c>  counts split by another category (e.g. by_age), with a `labels` dataset
 //   /timeseries  time_s, and one [time × zone] array per series
+//   /edges       per road edge results (e.g. peak pedestrian density), aligned with /world/roads
+//   /facilities  per facility results (e.g. peak occupancy), aligned with /world/facilities
 //   /world       grid (attributes), static layers, roads, facilities - for maps and GIS export
 // Files are written under a temporary name and renamed on success, so a failed run never leaves a
 // file that looks complete.
@@ -37,6 +40,9 @@ struct RunOutput {
     std::vector<Zone> zones;
     std::vector<Report::Kpi> kpis;
     std::vector<Report::ZoneKpi> by_zone;
+    std::vector<Report::CategoryKpi> by_category; // /kpi/by_<category>/<name> (+ labels)
+    std::vector<Report::ArrayKpi> edges;          // /edges/<name>, one value per road edge
+    std::vector<Report::ArrayKpi> facilities;     // /facilities/<name>, one value per facility
     std::vector<double> times_s;
     std::vector<Series> series;
 

@@ -41,6 +41,8 @@ struct EdgeState {
     std::vector<std::uint8_t> open;          // 1 = passable
     std::vector<float> capacity_factor;      // 0..1 of the static capacity
     std::vector<std::int32_t> occupancy;     // agents on the edge now (updated with atomic_ref)
+    // Bumped by whoever changes `open` or `capacity_factor`, so routing notices (in serial code).
+    std::uint64_t version = 0;
 };
 
 class RoadGraph {

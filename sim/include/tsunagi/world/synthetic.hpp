@@ -35,9 +35,17 @@ struct SyntheticConfig {
     double road_spacing_m = 200.0;
     std::int64_t arterial_every = 5;        // every n-th lattice row/column is an arterial
     double street_keep = 0.9;               // probability a local street segment exists
+    double street_width_m = 5.0;            // local streets: width (pedestrians use all of it),
+    double street_capacity_vph = 600.0;     //   vehicle capacity per direction
+    double arterial_width_m = 12.0;
+    double arterial_capacity_vph = 1800.0;
     std::int64_t shelters = 0;              // 0: one per 2,500 residents (at least 2)
     double shelter_capacity_ratio = 1.2;    // total shelter capacity ÷ population
     double shelter_min_elevation_m = 12.0;
+    std::int64_t evacuation_buildings = -1; // tsunami evacuation buildings in the towns' flooded
+                                            // areas; -1: one per 10,000 residents, 0: none
+    std::int64_t evacuation_building_capacity = 500;
+    double evacuation_building_safe_depth_m = 10.0; // buildings only where the water stays lower
     std::int64_t hubs = 0;                  // 0: one per 10 towns (at least 1)
     double origin_lon = 133.0;              // south-west corner, for the projected CRS
     double origin_lat = 33.2;
@@ -57,6 +65,7 @@ struct SyntheticConfig {
     double depth_km() const;
     std::int64_t town_count() const;
     std::int64_t shelter_count() const;
+    std::int64_t evacuation_building_count() const;
     std::int64_t hub_count() const;
 };
 
