@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdlib>
 #include <numeric>
 
@@ -137,7 +138,8 @@ TEST(DataWorld, BuildsAndRunsAWorldFromSmallFiles) {
     // Elevation warped (bilinear), amplification carried as a layer.
     std::size_t known = 0;
     for (float v : w.elevation_m.data) {
-        known += std::isfinite(v) ? 1 : 0;
+        known += v != 0.0f ? 1 : 0; // the DEM's first column is 0 m; the fill is 0 m too
+        EXPECT_TRUE(std::isfinite(v));
     }
     EXPECT_GT(known, w.grid.cells() / 2);
     // Cell graph over the municipality; sites snapped, the one at sea left unsnapped and counted.
@@ -194,8 +196,11 @@ TEST(DataWorld, OsmRoadsInsteadOfTheCellGraph) {
         osm += R"(<tag k="highway" v="tertiary"/></way>)";
     }
     write_text(t / "town.osm", osm + "</osm>");
-    Simulation sim =
-        simulate(scenario_yaml(t.path(), "    network: {source: osm, path: town.osm}\n"));
+    Simulation sim = simulate(scenario_yaml(
+        t.path(), "    network: {source: osm, path: town.osm}\n    elevation_fill_m: 7\n"));
+    // Cells beyond the DEM take the fill (finite: models compare elevations).
+    auto const& z = sim.world().elevation_m.data;
+    EXPECT_NE(std::find(z.begin(), z.end(), 7.0f), z.end());
     EXPECT_EQ(sim.world().roads.node_count(), 25u);
     EXPECT_EQ(sim.world().roads.edge_count(), 80u);
     EXPECT_THAT(row(sim, "network"), HasSubstr("10 of 10 line features used"));

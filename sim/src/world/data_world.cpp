@@ -249,7 +249,7 @@ World make_data_world(DataWorldConfig const& cfg, DataWorldReport& rep) {
                                               g.nx(), g.ny(), g.transform().dx,
                                               g.width_m() / 1000.0, g.height_m() / 1000.0));
     w.elevation_m =
-        Raster<float>("elevation_m", "m", ncell, std::numeric_limits<float>::quiet_NaN());
+        Raster<float>("elevation_m", "m", ncell, static_cast<float>(cfg.elevation_fill_m));
     w.population = Raster<std::uint32_t>("population", "persons", ncell, 0);
     w.zone = Raster<std::int32_t>("zone", "index", ncell, -1);
     w.tsunami_max_depth_m = Raster<float>("tsunami_max_depth_m", "m", ncell, 0.0f);
@@ -395,16 +395,24 @@ World make_data_world(DataWorldConfig const& cfg, DataWorldReport& rep) {
     if (cfg.elevation) {
         RasterOnGrid const e = read_raster_onto_grid(*cfg.elevation, g);
         for (std::size_t c = 0; c < ncell; ++c) {
-            w.elevation_m.data[c] = static_cast<float>(e.values[c]); // NaN where unknown
+            if (std::isfinite(e.values[c])) {
+                w.elevation_m.data[c] = static_cast<float>(e.values[c]);
+            }
         }
-        warn.add(show(cfg.elevation->path), "grid cells without elevation data (left NaN)",
+        warn.add(show(cfg.elevation->path),
+                 fmt::format("grid cells without elevation data: given elevation_fill_m = {} m",
+                             cfg.elevation_fill_m),
                  ncell - e.cells_with_data);
         rep.rows.emplace_back("elevation",
                               fmt::format("{} ({}, {}): {} of {} cells", show(cfg.elevation->path),
                                           e.source_crs, to_string(cfg.elevation->resampling),
                                           thousands(e.cells_with_data), thousands(ncell)));
     } else {
-        rep.rows.emplace_back("elevation", "none given: layer elevation_m is NaN (unknown)");
+        rep.rows.emplace_back(
+            "elevation",
+            fmt::format("none given: elevation_m is {} m everywhere (elevation_fill_m; unknown, "
+                        "neither sea nor high ground)",
+                        cfg.elevation_fill_m));
     }
     for (auto const& l : cfg.layers) {
         RasterOnGrid const r = read_raster_onto_grid(l.input, g);
@@ -434,7 +442,7 @@ World make_data_world(DataWorldConfig const& cfg, DataWorldReport& rep) {
             if (mask_how == "zones") {
                 mask[c] = in_zone[c];
             } else if (mask_how == "elevation") {
-                mask[c] = std::isfinite(w.elevation_m.data[c]) && w.elevation_m.data[c] >= 0.0f;
+                mask[c] = w.elevation_m.data[c] >= 0.0f;
             } else if (mask_how == "population") {
                 mask[c] = w.population.data[c] > 0 ? 1 : 0;
             }

@@ -316,6 +316,8 @@ DataWorldConfig DataWorldConfig::from(ConfigNode const& n, std::filesystem::path
         c.elevation =
             raster_input(n.child("elevation"), resolve, "elevation", Resampling::Bilinear);
     }
+    c.elevation_fill_m =
+        n.number("elevation_fill_m", c.elevation_fill_m, Bounds::between(-1.0e4, 1.0e4));
     for (auto const& l : n.children("layers")) {
         NamedRaster r;
         r.name = l.required_string("name");

@@ -55,6 +55,10 @@ struct DataWorldConfig {
     std::optional<RasterInput> tsunami_depth, tsunami_arrival;
 
     std::optional<RasterInput> elevation;
+    // Elevation of cells the data does not cover (all cells without an elevation raster). Finite
+    // on purpose: models compare elevations, and NaN fails every comparison. 0 m is neither sea
+    // (< 0) nor high ground.
+    double elevation_fill_m = 0.0;
     std::vector<NamedRaster> layers;
 
     enum class Network : std::uint8_t { CellGraph, Roads };
