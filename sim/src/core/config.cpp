@@ -412,4 +412,34 @@ std::vector<double> ConfigNode::numbers(std::string_view key, std::vector<double
     return out;
 }
 
+std::vector<std::string> ConfigNode::strings(std::string_view key,
+                                             std::vector<std::string> def) const {
+    YAML::Node const v = value(key);
+    if (!v.IsDefined() || v.IsNull()) {
+        YAML::Node seq(YAML::NodeType::Sequence);
+        for (auto const& s : def) {
+            seq.push_back(s);
+        }
+        set_default(key, seq);
+        return def;
+    }
+    if (v.IsScalar()) {
+        return {v.Scalar()};
+    }
+    if (!v.IsSequence()) {
+        fail(key, fmt::format("expected a list of values, got {}", describe_node(v)),
+             fmt::format("write {} as [a, b, ...]", key_path(key)));
+    }
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (!v[i].IsScalar()) {
+            fail(key,
+                 fmt::format("entry {} is {}, expected a single value", i, describe_node(v[i])),
+                 fmt::format("make every entry of {} a plain value", key_path(key)));
+        }
+        out.push_back(v[i].Scalar());
+    }
+    return out;
+}
+
 } // namespace tsunagi

@@ -69,8 +69,20 @@ Simulation::Simulation(Scenario scenario, RunOptions options, ModelRegistry cons
     out_ = OutputConfig::from(out_node);
     event_ = EventConfig::from(root.child("event"));
     ConfigNode const world_node = root.child("world");
-    world_source_ = world_node.choice("source", {"synthetic"}, "synthetic");
-    synthetic_ = SyntheticConfig::from(world_node.child("synthetic"));
+    world_source_ = world_node.choice("source", {"synthetic", "data"}, "synthetic");
+    // Only the chosen source's section is read; the other one would be silently ignored.
+    std::string const unused = world_source_ == "data" ? "synthetic" : "data";
+    if (world_node.has(unused)) {
+        world_node.fail(unused,
+                        fmt::format("is given but world.source is '{}', so it would be ignored",
+                                    world_source_),
+                        fmt::format("remove world.{} or set world.source: {}", unused, unused));
+    }
+    if (world_source_ == "data") {
+        data_ = DataWorldConfig::from(world_node.child("data"), scenario_.directory());
+    } else {
+        synthetic_ = SyntheticConfig::from(world_node.child("synthetic"));
+    }
     std::vector<std::unique_ptr<Model>> models;
     for (auto const& entry : registry.entries()) {
         ConfigNode section = root;
@@ -116,7 +128,14 @@ Simulation::Simulation(Scenario scenario, RunOptions options, ModelRegistry cons
     }
 
     // 2. Build the world.
-    world_ = std::make_unique<World>(make_synthetic_world(synthetic_, &synthetic_report_));
+    if (data_) {
+        world_ = std::make_unique<World>(make_data_world(*data_, data_report_));
+        for (auto const& f : data_->input_files()) {
+            inputs_.emplace_back(f.lexically_normal().string(), sha256_file(f));
+        }
+    } else {
+        world_ = std::make_unique<World>(make_synthetic_world(synthetic_, &synthetic_report_));
+    }
     if (synthetic_report_.dropped_nodes > 0) {
         spdlog::info("synthetic roads: kept the largest connected network; dropped {} nodes and "
                      "{} edges not connected to it",
@@ -386,20 +405,27 @@ std::vector<std::pair<std::string, std::string>> Simulation::describe() const {
     auto const& g = w.grid;
     rows.emplace_back("scenario", fmt::format("{} ({})", run_.name, scenario_.origin()));
     rows.emplace_back("world", w.name);
-    rows.emplace_back("grid", fmt::format("{} × {} cells of {} m ({:.1f} km × {:.1f} km)", g.nx(),
-                                          g.ny(), g.transform().dx, g.width_m() / 1000.0,
-                                          g.height_m() / 1000.0));
-    rows.emplace_back("CRS", fmt::format("EPSG:{} ({})",
-                                         utm_epsg_for(synthetic_.origin_lon, synthetic_.origin_lat),
-                                         "projected, metres"));
-    rows.emplace_back("population", fmt::format("{}", w.total_population()));
-    rows.emplace_back("inundated cells", fmt::format("{} of {}", w.inundated_cells.size(),
-                                                     g.cells()));
-    rows.emplace_back("road network",
-                      fmt::format("{} nodes, {} directed edges ({} nodes / {} edges dropped "
-                                  "outside the largest component)",
-                                  w.roads.node_count(), w.roads.edge_count(),
-                                  synthetic_report_.dropped_nodes, synthetic_report_.dropped_edges));
+    if (data_) {
+        // What the data loaders read: files, CRS, extent, counts, what was dropped.
+        rows.insert(rows.end(), data_report_.rows.begin(), data_report_.rows.end());
+    } else {
+        rows.emplace_back("grid", fmt::format("{} × {} cells of {} m ({:.1f} km × {:.1f} km)",
+                                              g.nx(), g.ny(), g.transform().dx,
+                                              g.width_m() / 1000.0, g.height_m() / 1000.0));
+        rows.emplace_back("CRS",
+                          fmt::format("EPSG:{} ({})",
+                                      utm_epsg_for(synthetic_.origin_lon, synthetic_.origin_lat),
+                                      "projected, metres"));
+        rows.emplace_back("population", fmt::format("{}", w.total_population()));
+        rows.emplace_back("inundated cells", fmt::format("{} of {}", w.inundated_cells.size(),
+                                                         g.cells()));
+        rows.emplace_back("road network",
+                          fmt::format("{} nodes, {} directed edges ({} nodes / {} edges dropped "
+                                      "outside the largest component)",
+                                      w.roads.node_count(), w.roads.edge_count(),
+                                      synthetic_report_.dropped_nodes,
+                                      synthetic_report_.dropped_edges));
+    }
     std::int64_t cap = 0;
     auto shelters = w.facilities.of_kind(FacilityKind::Shelter);
     for (auto f : shelters) {
@@ -426,6 +452,17 @@ std::vector<std::pair<std::string, std::string>> Simulation::describe() const {
                                                          store->bytes_per_agent()));
     }
     rows.emplace_back("threads", fmt::format("{}", engine_->pool().threads()));
+    if (data_) {
+        auto const& all = data_report_.warnings.all();
+        rows.emplace_back("data warnings",
+                          fmt::format("{} (each counted below; none stops the run)", all.size()));
+        for (auto const& d : all) {
+            rows.emplace_back("  warning",
+                              fmt::format("{}: {}: {} record{}{}", d.file, d.problem, d.count,
+                                          d.count == 1 ? "" : "s",
+                                          d.examples.empty() ? "" : " (" + d.examples + ")"));
+        }
+    }
     return rows;
 }
 

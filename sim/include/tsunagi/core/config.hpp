@@ -67,6 +67,8 @@ public:
     std::string choice(std::string_view key, std::vector<std::string> const& options,
                        std::string def) const;
     std::vector<double> numbers(std::string_view key, std::vector<double> def, Bounds b = {}) const;
+    // A list of text values (file paths, codes); a single value counts as a list of one.
+    std::vector<std::string> strings(std::string_view key, std::vector<std::string> def) const;
 
     // A free-form mapping of overrides, e.g. {evacuation.awareness: high, world: {synthetic:
     // {population: 5e4}}}, flattened to (dotted key path, YAML text of the value) in file order.

@@ -8,6 +8,7 @@
 #include <tsunagi/core/model_registry.hpp>
 #include <tsunagi/core/scenario.hpp>
 #include <tsunagi/io/run_output.hpp>
+#include <tsunagi/world/data_world.hpp>
 #include <tsunagi/world/synthetic.hpp>
 #include <tsunagi/world/world.hpp>
 
@@ -104,6 +105,8 @@ private:
     std::string world_source_;
     SyntheticConfig synthetic_;
     SyntheticReport synthetic_report_;
+    std::optional<DataWorldConfig> data_; // world.source: data
+    DataWorldReport data_report_;
     std::shared_ptr<Communicator> comm_;
     std::function<std::pair<std::int64_t, std::int64_t>()> parallel_io_;
     std::unique_ptr<World> world_;
