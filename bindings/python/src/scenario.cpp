@@ -14,9 +14,10 @@
 #include <pybind11/stl/filesystem.h>
 #include <yaml-cpp/yaml.h>
 
-#include <charconv>
 #include <cmath>
+#include <fstream>
 #include <regex>
+#include <sstream>
 
 namespace tsunagi::python {
 
@@ -159,20 +160,39 @@ py::object to_python(YAML::Node const& n) {
     }
 }
 
-void set_value(Scenario& s, std::string const& key_path, py::handle value) {
-    if (py::isinstance<py::str>(value)) {
-        s.set(key_path, value.cast<std::string>()); // YAML text, exactly as --set
-        return;
-    }
+void set_value(PyScenario& s, std::string const& key_path, py::handle value) {
     std::string text;
-    to_yaml(value, "set(" + key_path + ")", key_path, text);
-    s.set(key_path, text);
+    if (py::isinstance<py::str>(value)) {
+        text = value.cast<std::string>(); // YAML text, exactly as --set
+    } else {
+        to_yaml(value, "set(" + key_path + ")", key_path, text);
+    }
+    s.scenario.set(key_path, text);
+    s.sets.emplace_back(key_path, text);
+}
+
+void set_assignment(PyScenario& s, std::string const& assignment) {
+    s.scenario.set(assignment); // its own errors for a missing '='
+    auto const eq = assignment.find('=');
+    s.sets.emplace_back(assignment.substr(0, eq), assignment.substr(eq + 1));
+}
+
+PyScenario load(std::filesystem::path const& path) {
+    Scenario s = Scenario::load(path);
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return PyScenario{std::move(s), ss.str(), path.string(), {}};
+}
+
+PyScenario from_string(std::string const& yaml, std::string const& origin) {
+    return PyScenario{Scenario::from_string(yaml, origin), yaml, origin, {}};
 }
 
 } // namespace
 
 void bind_scenario(py::module_& m) {
-    py::class_<Scenario>(m, "Scenario", R"doc(
+    py::class_<PyScenario>(m, "Scenario", R"doc(
 A scenario: the YAML a user writes plus overrides (C++ tsunagi::Scenario).
 
 Create one with Scenario.load(path), Scenario.from_string(yaml) or Scenario.from_dict(d); change
@@ -180,31 +200,31 @@ keys with set("a.b", value) or set("a.b=value"); read them with get("a.b") (YAML
 to_dict(). Keys and defaults are listed in docs/scenario.md. Unknown keys and bad values are
 reported (ScenarioError) when a Simulation is built from the scenario, or by validate().
 )doc")
-        .def_static("load", &Scenario::load, py::arg("path"),
+        .def_static("load", &load, py::arg("path"),
                     "Reads and parses a YAML file. Raises ScenarioError (missing file, malformed "
                     "YAML, not a mapping).")
-        .def_static("from_string", &Scenario::from_string, py::arg("yaml"),
-                    py::arg("origin") = "<string>",
+        .def_static("from_string", &from_string, py::arg("yaml"), py::arg("origin") = "<string>",
                     "Parses YAML text; `origin` names it in error messages.")
         .def_static(
             "from_dict",
             [](py::dict const& d, std::string const& origin) {
                 std::string text;
                 to_yaml(d, origin, "", text);
-                return Scenario::from_string(text + "\n", origin);
+                return from_string(text + "\n", origin);
             },
             py::arg("mapping"), py::arg("origin") = "<dict>",
             "Builds a scenario from nested dicts, e.g. {'world': {'synthetic': {'population': "
             "20000}}}. Values may be numbers, text, booleans, lists, dicts or numpy scalars.")
-        .def(py::init<Scenario const&>(), py::arg("other"), "An independent (deep) copy.")
-        .def("copy", [](Scenario const& s) { return Scenario(s); }, "An independent (deep) copy.")
-        .def("__copy__", [](Scenario const& s) { return Scenario(s); })
-        .def("__deepcopy__", [](Scenario const& s, py::dict const&) { return Scenario(s); },
+        .def(py::init<PyScenario const&>(), py::arg("other"), "An independent (deep) copy.")
+        .def("copy", [](PyScenario const& s) { return PyScenario(s); },
+             "An independent (deep) copy.")
+        .def("__copy__", [](PyScenario const& s) { return PyScenario(s); })
+        .def("__deepcopy__", [](PyScenario const& s, py::dict const&) { return PyScenario(s); },
              py::arg("memo"))
         .def(
             "set",
-            [](Scenario& s, std::string const& assignment) -> Scenario& {
-                s.set(assignment);
+            [](PyScenario& s, std::string const& assignment) -> PyScenario& {
+                set_assignment(s, assignment);
                 return s;
             },
             py::arg("assignment"), py::return_value_policy::reference_internal,
@@ -212,33 +232,36 @@ reported (ScenarioError) when a Simulation is built from the scenario, or by val
             "Returns the scenario, so calls can be chained.")
         .def(
             "set",
-            [](Scenario& s, std::string const& key_path, py::object const& value) -> Scenario& {
+            [](PyScenario& s, std::string const& key_path, py::object const& value) -> PyScenario& {
                 set_value(s, key_path, value);
                 return s;
             },
             py::arg("key_path"), py::arg("value"), py::return_value_policy::reference_internal,
-            "Sets the key at a dotted path. A str is YAML text, as on the command line "
-            "('high', '2e5', '{immediate: 1}'); numbers, booleans, lists and dicts are written "
-            "as YAML. Returns the scenario, so calls can be chained.")
-        .def("get", &Scenario::get, py::arg("key_path"),
-             "The YAML text at a dotted key path (a scalar's text, or a section dumped as YAML), "
-             "or None if absent.")
-        .def("resolved_yaml", &Scenario::resolved_yaml,
-             "The YAML with overrides applied (and, once a Simulation has read it, every default "
-             "filled in: see Simulation.scenario()).")
+            "Sets the key at a dotted path. A str is YAML text, as on the command line ('high', "
+            "'2e5', '{immediate: 1}'; quote text that YAML would read otherwise: '\"a: b\"'); "
+            "numbers, booleans, lists and dicts are written as YAML. Returns the scenario, so "
+            "calls can be chained.")
         .def(
-            "to_dict", [](Scenario const& s) { return to_python(YAML::Load(s.resolved_yaml())); },
+            "get", [](PyScenario const& s, std::string const& k) { return s.scenario.get(k); },
+            py::arg("key_path"),
+            "The YAML text at a dotted key path (a scalar's text, or a section dumped as YAML), "
+            "or None if absent.")
+        .def("resolved_yaml", [](PyScenario const& s) { return s.scenario.resolved_yaml(); },
+             "The YAML with overrides applied (every default filled in for the scenario of a "
+             "Simulation: see Simulation.scenario()).")
+        .def(
+            "to_dict",
+            [](PyScenario const& s) { return to_python(YAML::Load(s.scenario.resolved_yaml())); },
             "The scenario as nested dicts (numbers, booleans, text typed as YAML 1.2 reads them).")
         .def(
             "validate",
-            [](Scenario const& s, int threads) {
+            [](PyScenario const& s, int threads) {
                 RunOptions opt;
                 opt.threads = threads;
-                Scenario copy = s;
                 std::vector<std::pair<std::string, std::string>> rows;
                 {
                     py::gil_scoped_release release;
-                    Simulation sim(std::move(copy), opt, default_model_registry());
+                    Simulation sim(s.rebuild(), opt, default_model_registry());
                     rows = sim.describe();
                 }
                 py::dict d;
@@ -251,12 +274,14 @@ reported (ScenarioError) when a Simulation is built from the scenario, or by val
             "Checks the scenario as `tsunagi validate` does: reads every section, rejects unknown "
             "keys, builds the world and initialises the models, without running. Returns what "
             "was loaded as {item: text}; raises ScenarioError / DataError.")
-        .def("origin", &Scenario::origin, "The file path or origin name given at creation.")
-        .def("directory", &Scenario::directory,
+        .def("origin", [](PyScenario const& s) { return s.scenario.origin(); },
+             "The file path or origin name given at creation.")
+        .def("directory", [](PyScenario const& s) { return s.scenario.directory(); },
              "The directory relative data paths are resolved against.")
-        .def("__repr__", [](Scenario const& s) {
+        .def("__repr__", [](PyScenario const& s) {
             return fmt::format("<tsunagi.Scenario '{}' from {}>",
-                               s.get("scenario.name").value_or("unnamed"), s.origin());
+                               s.scenario.get("scenario.name").value_or("unnamed"),
+                               s.scenario.origin());
         });
 }
 

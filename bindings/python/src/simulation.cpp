@@ -253,7 +253,9 @@ keeps the Simulation alive). snapshot() copies columns.
                                v.store->size(), v.store->field_names().size());
         });
 
-    py::class_<PySimulation>(m, "Simulation", R"doc(
+    // Final: a Python subclass whose __init__ raised would leave an instance without its C++
+    // object, and pybind11 crashes on method calls on it (tsunagi.Simulation wraps instead).
+    py::class_<PySimulation>(m, "Simulation", py::is_final(), R"doc(
 One simulation run (C++ tsunagi::Simulation): reads and validates the whole scenario, builds the
 world and initialises the models; then step(n) or run(), and write(path) the HDF5 output.
 
@@ -262,7 +264,7 @@ check_invariants: check conservation and consistency after every tick (default: 
 chunk_size: rows per parallel work chunk (0 = engine default; a testing aid).
 Raises ScenarioError / DataError on bad input.
 )doc")
-        .def(py::init([](Scenario const& scenario, int threads,
+        .def(py::init([](PyScenario const& scenario, int threads,
                          std::optional<bool> check_invariants, std::size_t chunk_size) {
                  if (threads < 0 || threads > 4096) {
                      throw ScenarioError(fmt::format(
@@ -272,7 +274,7 @@ Raises ScenarioError / DataError on bad input.
                  opt.threads = threads;
                  opt.check_invariants = check_invariants;
                  opt.chunk_size = chunk_size;
-                 Scenario copy = scenario;
+                 Scenario copy = scenario.rebuild();
                  auto ps = std::make_unique<PySimulation>();
                  py::gil_scoped_release release;
                  ps->sim = std::make_unique<Simulation>(std::move(copy), opt, default_model_registry());
@@ -335,8 +337,13 @@ Raises ScenarioError / DataError on bad input.
             "cannot.")
         .def("describe", [](PySimulation& ps) { return ps.get().describe(); },
              "What was loaded, as (item, value) rows (what `tsunagi validate` prints).")
-        .def("scenario", [](PySimulation& ps) { return Scenario(ps.get().scenario()); },
-             "A copy of the scenario, every default filled in.")
+        .def(
+            "scenario",
+            [](PySimulation& ps) {
+                Scenario const& s = ps.get().scenario();
+                return PyScenario{Scenario(s), s.resolved_yaml(), s.origin(), {}};
+            },
+            "A copy of the scenario, every default filled in.")
         .def(
             "config",
             [](PySimulation& ps) {

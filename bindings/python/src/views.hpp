@@ -48,9 +48,35 @@ void bind_simulation(py::module_& m);
 
 } // namespace tsunagi::python
 
+#include <tsunagi/core/scenario.hpp>
+
+#include <string>
+#include <utility>
+
 namespace tsunagi {
 struct World;
 }
+
+namespace tsunagi::python {
+// The Python Scenario: the C++ Scenario plus the YAML text it was parsed from and the overrides
+// applied since, in order. A Simulation is built from rebuild() - a fresh parse with the same
+// overrides - because copying a C++ Scenario (YAML::Clone) loses the line numbers that error
+// messages quote, and the Python object must stay unchanged (the engine fills in defaults).
+struct PyScenario {
+    Scenario scenario;
+    std::string text;
+    std::string origin;
+    std::vector<std::pair<std::string, std::string>> sets; // (key path, YAML value)
+
+    Scenario rebuild() const {
+        Scenario s = Scenario::from_string(text, origin);
+        for (auto const& [key, value] : sets) {
+            s.set(key, value);
+        }
+        return s;
+    }
+};
+} // namespace tsunagi::python
 
 namespace tsunagi::python {
 // A World view (zero-copy layers) kept alive by `owner`.

@@ -28,6 +28,18 @@ else:
         Scenario, ScenarioError, TsunagiError, World, Zone, ZoneLevel, Zones, build_type,
         git_revision, hardware_threads, set_log_level, version)
     from tsunagi.simulation import Simulation  # noqa: F401
+
+    def _int_enum(core_enum):
+        """The engine's enum as an IntEnum, so numpy compares arrays with it: a view of the
+        resident 'state' field == ResidentState.Walking (pybind11 enums are not ints)."""
+        import enum
+        e = enum.IntEnum(core_enum.__name__,
+                         {k: int(v) for k, v in core_enum.__members__.items()}, module="tsunagi")
+        e.__doc__ = core_enum.__doc__
+        return e
+
+    ResidentState = _int_enum(ResidentState)
+    RoadClass = _int_enum(RoadClass)
     from tsunagi.runner import batch, run, summarize  # noqa: F401
 
 __version__ = version() if _core is not None else "unknown"

@@ -1,5 +1,10 @@
 """tsunagi.Simulation: the engine's Simulation with Python conveniences (a progress bar by
-default, scenario from a path or a dict, agent positions and per-cell counts for maps)."""
+default, scenario from a path or a dict, agent positions and per-cell counts for maps).
+
+It wraps the compiled tsunagi._tsunagi.Simulation (every method of which it offers, by
+delegation) rather than subclassing it: an instance whose constructor raised must stay safe to
+inspect (tracebacks show `self`), which a half-built extension object is not.
+"""
 
 import os
 
@@ -23,63 +28,81 @@ def as_scenario(scenario):
                     f"{type(scenario).__name__}")
 
 
-class Simulation(_core.Simulation):
+class Simulation:
     __doc__ = _core.Simulation.__doc__ + """
 In Python, `scenario` may also be a YAML file path or a dict (see Scenario.from_dict); it is
-copied, so later changes to it do not affect the simulation.
+copied, so later changes to it do not affect the simulation. Every method of the engine's
+Simulation is available (tick, time_s, total_ticks, tick_s, done(), kpis(), output(),
+write(path), describe(), scenario(), config(), world(), agents(kind), times(), series(name),
+...), plus cells(), positions() and cell_counts() below.
 """
 
     def __init__(self, scenario, threads=0, check_invariants=None, chunk_size=0):
-        super().__init__(as_scenario(scenario), threads=threads,
-                         check_invariants=check_invariants, chunk_size=chunk_size)
+        self._sim = _core.Simulation(as_scenario(scenario), threads=threads,
+                                     check_invariants=check_invariants, chunk_size=chunk_size)
+
+    def __getattr__(self, name):
+        if name == "_sim":  # the constructor raised
+            raise AttributeError("this Simulation was not constructed (its constructor raised)")
+        return getattr(self._sim, name)
+
+    def __dir__(self):
+        return sorted(set(super().__dir__()) | set(dir(_core.Simulation)))
+
+    def __repr__(self):
+        sim = self.__dict__.get("_sim")
+        return repr(sim) if sim is not None else "<tsunagi.Simulation (not constructed)>"
+
+    @property
+    def core(self):
+        """The compiled tsunagi._tsunagi.Simulation this wraps."""
+        return self._sim
 
     def run(self, progress=True, every=0):
-        """Runs to the end with the GIL released.
+        """Runs to the end with the GIL released. Returns self.
 
         progress: True for a progress bar (HTML in Jupyter, text on a terminal), False/None for
         none, or a callable progress(ticks_done, total_ticks) called every `every` ticks
         (default: 1 % of the run). Ctrl-C (Jupyter: interrupt) stops between two ticks;
         run() again continues.
         """
+        sim = self._sim
         if progress is True:
-            bar = ProgressBar(self.total_ticks - self.tick, self.tick_s, self.config()["name"])
-            start = self.tick
-            super().run(lambda done, total: bar.update(done - start), every)
+            bar = ProgressBar(sim.total_ticks - sim.tick, sim.tick_s, sim.config()["name"])
+            start = sim.tick
+            sim.run(lambda done, total: bar.update(done - start), every)
             bar.finish()
         else:
-            super().run(progress if callable(progress) else None, every)
+            sim.run(progress if callable(progress) else None, every)
         return self
 
     def step(self, n=1):
         """Runs n ticks (fewer at the end of the run) with the GIL released. Returns self."""
-        super().step(n)
+        self._sim.step(n)
         return self
 
     def cells(self, kind="resident"):
         """The grid cell (row * nx + col) where each agent of `kind` is now (uint32 array, a
         copy; 0xFFFFFFFF where unknown): on a road link, the cell of its interpolated position;
         at a node, the node's cell; before leaving (home, stranded), its location cell."""
-        return agent_cells(self, kind)
+        return agent_cells(self._sim, kind)
 
     def positions(self, kind="resident"):
         """(x, y) of each agent of `kind` now, in the world's projected CRS (float64 copies;
         NaN where unknown), positioned as in cells()."""
-        return agent_positions(self, kind)
+        return agent_positions(self._sim, kind)
 
     def cell_counts(self, states=None, kind="resident"):
         """Agents per grid cell now, as a [ny, nx] int64 array (row 0 = north); `states` limits
         the count to some ResidentState values, e.g. [ResidentState.Walking]."""
-        w = self.world()
-        grid = w.grid
+        grid = self._sim.world().grid
         c = self.cells(kind)
         keep = c != NO_ID
         if states is not None:
-            st = self.agents(kind)["state"]
+            st = self._sim.agents(kind)["state"]
             keep &= np.isin(st, [int(s) for s in states])
         counts = np.bincount(c[keep].astype(np.int64), minlength=grid.cells())
         return counts.reshape(grid.ny(), grid.nx())
-
-
 def _fields(store, names):
     return [store[n] if n in store else None for n in names]
 
