@@ -73,6 +73,12 @@ int main(int argc, char** argv) {
     info->add_flag("--scenario", info_args.scenario, "also print the resolved scenario YAML");
     info->add_flag("--zones", info_args.zones, "also print the KPIs of every zone");
 
+    // Everything after `plot` goes to the Python module tsunagi.plot (its own --help).
+    auto* plot = app.add_subcommand("plot", "figures, an evacuation animation and GIS layers "
+                                            "from an output file (tsunagi plot OUT.h5 --help)");
+    plot->prefix_command();
+    plot->set_help_flag();
+
     try {
         app.parse(argc, argv);
     } catch (CLI::CallForHelp const& e) {
@@ -98,6 +104,9 @@ int main(int argc, char** argv) {
         }
         if (info->parsed()) {
             return tsunagi::cli::info_command(info_args);
+        }
+        if (plot->parsed()) {
+            return tsunagi::cli::plot_command(plot->remaining());
         }
     } catch (tsunagi::InputError const& e) {
         fmt::print(stderr, "\ntsunagi: error: {}\n", e.what());
