@@ -1,6 +1,7 @@
 """Executes a notebook headless (nbclient) with this interpreter as the kernel, in the
-notebook's directory, and fails on the first cell error. Nothing is written back: committed
-notebooks stay without outputs. Usage: python3 run_notebook.py NOTEBOOK.ipynb"""
+notebook's directory, and fails on the first cell error. Nothing is written back (committed
+notebooks stay without outputs) unless --save OUT.ipynb names a copy to write, for review.
+Usage: python3 run_notebook.py NOTEBOOK.ipynb [--save OUT.ipynb]"""
 import json
 import os
 import pathlib
@@ -12,7 +13,7 @@ import nbformat
 from nbclient import NotebookClient
 
 
-def main(path):
+def main(path, save=None):
     path = pathlib.Path(path).resolve()
     nb = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory() as jp:
@@ -24,13 +25,16 @@ def main(path):
             "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
             "display_name": "tsunagi test", "language": "python"}))
         os.environ["JUPYTER_PATH"] = jp + os.pathsep + os.environ.get("JUPYTER_PATH", "")
+        os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # ipykernel's debugger note
         t0 = time.monotonic()
         client = NotebookClient(nb, kernel_name="tsunagi-test", timeout=600,
                                 resources={"metadata": {"path": str(path.parent)}})
         client.execute()
     cells = sum(1 for c in nb.cells if c.cell_type == "code")
     print(f"{path.name}: {cells} code cells ran in {time.monotonic() - t0:.1f} s")
+    if save:
+        nbformat.write(nb, save)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--save" else None)
