@@ -86,9 +86,11 @@ def map_axes(frame, ax=None, strips=None, width=12.0, extra_height=0.6):
 
 
 def land_mask(world):
+    """Cells on land inside a zone (elevation ≥ 0 where the output has elevation)."""
     zone = world.raster("zone") if "zone" in world.rasters else None
-    elev = world.raster("elevation_m")
-    land = elev >= 0
+    land = np.ones((world.ny, world.nx), bool)
+    if "elevation_m" in world.rasters:
+        land &= world.raster("elevation_m") >= 0
     if zone is not None:
         land &= zone >= 0
     return land

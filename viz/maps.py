@@ -34,10 +34,14 @@ def draw_base(ax, res, frame, hillshade=True):
     """Sea in pale blue, land as grey hillshade."""
     from matplotlib.colors import LightSource
     w = res.world
-    elev = w.raster("elevation_m").astype(float)
     land = land_mask(w)
     sea = np.where(land, np.nan, 1.0)
     ax.imshow(sea, extent=frame.extent_km, cmap=_flat(SEA), interpolation="nearest", zorder=0)
+    if "elevation_m" not in w.rasters:  # flat grey land
+        ax.imshow(np.where(land, 0.85, np.nan), extent=frame.extent_km, cmap="gray", vmin=0,
+                  vmax=1, interpolation="nearest", zorder=0.5)
+        return
+    elev = w.raster("elevation_m").astype(float)
     if hillshade:
         dx = abs(w.geotransform[1])
         shade = LightSource(azdeg=315, altdeg=45).hillshade(
@@ -98,6 +102,8 @@ def draw_inundation(ax, res, frame, legend=True, alpha=0.9):
     from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.patches import Patch
     w = res.world
+    if "tsunami_max_depth_m" not in w.rasters:
+        return []
     depth = w.raster("tsunami_max_depth_m").astype(float)
     land = land_mask(w)
     shown = np.where(land & (depth > 0), depth, np.nan)

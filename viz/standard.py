@@ -34,8 +34,11 @@ def standard_set(res, out_dir, dpi=100, animate=True, gis=False, log=None):
     fig = maps.summary_figure(res, dpi=dpi)
     _save(fig, out / "summary.png", dpi, written)
     if res.has_world:
-        for name, draw in [("map_elevation", maps.map_elevation),
-                           ("map_inundation", maps.map_inundation),
+        rasters = res.world.rasters
+        for name, draw in [("map_elevation", maps.map_elevation if "elevation_m" in rasters
+                            else lambda r: None),
+                           ("map_inundation", maps.map_inundation
+                            if "tsunami_max_depth_m" in rasters else lambda r: None),
                            ("map_roads_congestion", lambda r: maps.map_roads(r, color_by="congestion")
                             if "peak_pedestrian_density" in r.edges() else None),
                            ("map_roads_state", lambda r: maps.map_roads(r, color_by="state")),

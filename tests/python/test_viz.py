@@ -211,3 +211,15 @@ def test_plot_animate_reruns_a_file_without_snapshots(tmp_path, small):
     with Image.open(tmp_path / "p" / "evacuation.gif") as gif:
         assert gif.n_frames == 5  # t = 0, 300, ..., 1200
     assert (tmp_path / "p" / "gis" / "results.gpkg").exists()
+
+
+def test_standard_set_without_some_world_layers(small_results, tmp_path):
+    """Outputs of other worlds (real data) may lack layers: maps that need them are skipped."""
+    path = tmp_path / "fewer.h5"
+    shutil.copy(small_results.path, path)
+    with h5py.File(path, "a") as f:
+        del f["world/elevation_m"], f["world/tsunami_max_depth_m"], f["snapshots"]
+    files = {f.name for f in viz.standard_set(path, tmp_path / "out")}
+    assert "summary.png" in files and "map_shelters.png" in files
+    assert not files & {"map_elevation.png", "map_inundation.png", "evacuation.gif"}
+    plt.close("all")
