@@ -27,6 +27,8 @@ if(NOT TARGET tsunagi_hdf5)
   add_library(tsunagi_hdf5 INTERFACE)
   target_include_directories(tsunagi_hdf5 SYSTEM INTERFACE ${HDF5_C_INCLUDE_DIRS})
   target_link_libraries(tsunagi_hdf5 INTERFACE ${HDF5_C_LIBRARIES} MPI::MPI_C)
-  target_compile_definitions(tsunagi_hdf5 INTERFACE ${HDF5_C_DEFINITIONS})
+  # <mpi.h> in C++ would drag in Open MPI's deprecated C++ bindings.
+  target_compile_definitions(tsunagi_hdf5 INTERFACE ${HDF5_C_DEFINITIONS} OMPI_SKIP_MPICXX=1
+                             MPICH_SKIP_MPICXX=1)
 endif()
 message(STATUS "Tsunagi: HDF5 ${HDF5_VERSION} (parallel) from ${HDF5_C_LIBRARIES}")

@@ -15,10 +15,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 
 namespace tsunagi::cli {
 
@@ -74,8 +76,15 @@ RunOptions run_options(RunArgs const& a) {
         opt.check_invariants = true;
     }
     opt.chunk_size = a.chunk_size;
+    opt.comm = a.comm;
+    opt.partitioner = a.partitioner;
+    opt.parallel_io = a.parallel_io;
+    opt.fail_rank = a.fail_rank;
+    opt.fail_tick = a.fail_tick;
     return opt;
 }
+
+bool is_root(RunArgs const& a) { return !a.comm || a.comm->rank() == 0; }
 
 std::string format_value(Report::Value const& v) {
     if (auto const* i = std::get_if<std::int64_t>(&v)) {
@@ -110,27 +119,80 @@ void print_kpis(std::vector<Report::Kpi> const& kpis) {
 } // namespace
 
 int run_command(RunArgs const& a) {
-    Scenario scenario = load_scenario(a);
-    std::filesystem::path const out =
-        a.output.empty() ? default_output(scenario) : std::filesystem::path(a.output);
-    check_output_path(out); // fail now, not after a long run
-    Simulation sim(std::move(scenario), run_options(a), default_model_registry());
+    bool const root = is_root(a);
+    std::unique_ptr<Simulation> simp;
+    std::filesystem::path out;
+    if (!a.restart.empty()) {
+        if (!a.scenario.empty() || !a.sets.empty() || a.seed) {
+            throw ScenarioError("--restart resumes the scenario stored in the checkpoint; a "
+                                "SCENARIO, --set or --seed cannot be given with it. Fix: drop them");
+        }
+        out = a.output.empty() ? std::filesystem::path("out") / "restarted.h5"
+                               : std::filesystem::path(a.output);
+        if (root) {
+            check_output_path(out);
+        }
+        simp = Simulation::restart(a.restart, run_options(a), default_model_registry());
+    } else {
+        if (a.scenario.empty()) {
+            throw ScenarioError("tsunagi run needs a SCENARIO file (or --restart CHECKPOINT). Fix: "
+                                "e.g. tsunagi run scenarios/demo.yaml");
+        }
+        Scenario scenario = load_scenario(a);
+        out = a.output.empty() ? default_output(scenario) : std::filesystem::path(a.output);
+        if (root) {
+            check_output_path(out); // fail now, not after a long run
+        }
+        simp = std::make_unique<Simulation>(std::move(scenario), run_options(a),
+                                            default_model_registry());
+    }
+    Simulation& sim = *simp;
+    bool const quiet = a.quiet || !root;
+    Tick checkpoint_ticks = 0;
+    std::filesystem::path prefix;
+    if (a.checkpoint_every_s > 0.0) {
+        double const n = a.checkpoint_every_s / sim.config().tick_s;
+        checkpoint_ticks = static_cast<Tick>(std::llround(n));
+        if (checkpoint_ticks < 1 || std::abs(n - static_cast<double>(checkpoint_ticks)) > 1e-9 * n) {
+            throw ScenarioError(fmt::format("--checkpoint-every {}: not a whole number of base "
+                                            "ticks of {} s. Fix: use a multiple of scenario.tick_s",
+                                            a.checkpoint_every_s, sim.config().tick_s));
+        }
+        prefix = a.checkpoint_prefix.empty() ? std::filesystem::path(out).replace_extension(".ckpt")
+                                             : std::filesystem::path(a.checkpoint_prefix);
+        std::string blocker;
+        if (!sim.engine().checkpointable(&blocker)) {
+            throw ScenarioError(fmt::format("--checkpoint-every: the model '{}' cannot be "
+                                            "checkpointed yet. Fix: run without checkpoints",
+                                            blocker));
+        }
+    }
 
-    if (!a.quiet) {
+    if (!quiet) {
         fmt::print(stderr, "tsunagi {}: {} — {} residents, {} ticks of {} s, {} thread(s)\n",
                    version(), sim.config().name, sim.world().total_population(),
                    sim.engine().clock().total_ticks(), sim.config().tick_s,
                    sim.engine().pool().threads());
     }
-    ProgressBar bar(sim.engine().clock().total_ticks(), sim.config().tick_s, stderr, !a.quiet);
-    sim.run([&](Tick done, Tick) { bar.update(done); });
+    ProgressBar bar(sim.engine().clock().total_ticks(), sim.config().tick_s, stderr, !quiet);
+    sim.run([&](Tick done, Tick total) {
+        bar.update(done);
+        if (checkpoint_ticks > 0 && done % checkpoint_ticks == 0 && done < total) {
+            auto const file = fmt::format("{}_t{}.h5", prefix.string(), done);
+            sim.write_checkpoint(file);
+            if (!quiet) {
+                spdlog::info("checkpoint {}", file);
+            }
+        }
+    });
     bar.finish();
     sim.write(out);
 
     RunOutput const res = sim.output();
-    if (!a.quiet) {
-        fmt::print("{} ({}): seed {}, {} threads\n", sim.config().name, sim.world().name,
-                   sim.config().seed, sim.engine().pool().threads());
+    if (!quiet) {
+        fmt::print("{} ({}): seed {}, {} threads{}\n", sim.config().name, sim.world().name,
+                   sim.config().seed, sim.engine().pool().threads(),
+                   a.comm ? fmt::format(" × {} ranks", a.comm->size()) : std::string());
         print_kpis(res.kpis);
         std::error_code ec;
         auto const size = std::filesystem::file_size(out, ec);
@@ -143,6 +205,9 @@ int run_command(RunArgs const& a) {
 int validate_command(RunArgs const& a) {
     Scenario scenario = load_scenario(a);
     Simulation sim(std::move(scenario), run_options(a), default_model_registry());
+    if (!is_root(a)) {
+        return 0;
+    }
     auto rows = sim.describe();
     std::size_t w = 0;
     for (auto const& [k, v] : rows) {
@@ -153,6 +218,66 @@ int validate_command(RunArgs const& a) {
     }
     fmt::print("OK: {} is valid\n", a.scenario);
     return 0;
+}
+
+int batch_command(BatchArgs const& a) {
+    auto const registry = default_model_registry();
+    BatchSpec const spec = BatchSpec::load(a.sweep, registry, a.sets);
+    std::filesystem::path const out =
+        a.output.empty() ? std::filesystem::path("out") / (spec.name + ".h5")
+                         : std::filesystem::path(a.output);
+    bool const root = a.rank == 0;
+    if (root) {
+        check_output_path(out);
+        if (!a.quiet) {
+            fmt::print(stderr, "tsunagi {}: batch {} — {} variants × {} seeds = {} members\n",
+                       version(), spec.name, spec.variants.size(), spec.seeds.size(),
+                       spec.member_count());
+        }
+    }
+    auto report = [&](MemberResult const& r) {
+        if (a.quiet) {
+            return;
+        }
+        auto const& v = spec.variants[spec.variant_of(r.index)];
+        fmt::print(stderr, "  member {:>3}/{}: {} seed {}: {} ({:.1f} s)\n", r.index + 1,
+                   spec.member_count(), v.name, spec.seed_of(r.index),
+                   r.ok ? "ok" : "FAILED: " + r.error, r.wall_s);
+    };
+    std::vector<MemberResult> results;
+    if (a.ensemble) {
+        std::filesystem::path scratch = out;
+        scratch += ".members";
+        results = a.ensemble(spec, a.threads, scratch);
+    } else {
+        for (std::size_t i = 0; i < spec.member_count(); ++i) {
+            RunOptions opt;
+            opt.threads = a.threads;
+            results.push_back(run_batch_member(spec, i, opt, registry));
+            report(results.back());
+        }
+    }
+    if (!root) {
+        return 0;
+    }
+    BatchSummary const summary = summarize(spec, results);
+    write_batch_output(out, spec, results, summary);
+    std::size_t failed = 0;
+    for (auto const& r : results) {
+        failed += r.ok ? 0 : 1;
+    }
+    if (!a.quiet) {
+        fmt::print("{}\n{}", spec.name, format_summary(spec, summary));
+        for (auto const& r : results) {
+            if (!r.ok) {
+                fmt::print("  member {} ({} seed {}) failed: {}\n", r.index,
+                           spec.variants[spec.variant_of(r.index)].name, spec.seed_of(r.index),
+                           r.error);
+            }
+        }
+        fmt::print("\nwrote {} ({} members, {} failed)\n", out.string(), results.size(), failed);
+    }
+    return failed == 0 ? 0 : 1;
 }
 
 int info_command(InfoArgs const& a) {

@@ -2,7 +2,14 @@
 // The `tsunagi` subcommands. Each returns the process exit code; errors propagate as
 // tsunagi::Error and are mapped to exit codes in main().
 
+#include <tsunagi/comm/communicator.hpp>
+#include <tsunagi/core/batch.hpp>
+#include <tsunagi/core/simulation.hpp>
+
 #include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,11 +24,35 @@ struct RunArgs {
     std::vector<std::string> sets;   // key.path=value overrides
     bool check_invariants = false;
     bool quiet = false;
+    double checkpoint_every_s = 0.0; // 0: no checkpoints
+    std::string checkpoint_prefix;   // default: <output without .h5>.ckpt
+    std::string restart;             // resume from this checkpoint (SCENARIO not needed)
     std::size_t chunk_size = 0;      // 0: the engine's default (testing aid)
+    int fail_rank = -1;              // testing aid: this rank throws at fail_tick
+    std::int64_t fail_tick = 10;
+    // Set by main() under mpiexec: the world communicator and the graph partitioner.
+    std::shared_ptr<Communicator> comm;
+    std::function<std::vector<std::int32_t>(World const&, Communicator&)> partitioner;
+    std::function<std::pair<std::int64_t, std::int64_t>()> parallel_io;
 };
 
 int run_command(RunArgs const& a);
 int validate_command(RunArgs const& a);
+
+struct BatchArgs {
+    std::string sweep;
+    std::string output;              // empty: out/<batch name>.h5
+    int threads = 0;
+    std::vector<std::string> sets;   // overrides for every member's scenario
+    bool quiet = false;
+    // Set by main() under mpiexec: runs the members on groups of ranks (hpc/ensemble) and
+    // returns them on rank 0; `rank` is this process's world rank.
+    std::function<std::vector<MemberResult>(BatchSpec const&, int threads,
+                                            std::filesystem::path const& scratch)>
+        ensemble;
+    int rank = 0;
+};
+int batch_command(BatchArgs const& a);
 
 struct InfoArgs {
     std::string file;

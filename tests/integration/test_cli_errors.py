@@ -139,3 +139,16 @@ def test_usage_errors_exit_2():
     assert r.returncode == 2
     r = tsunagi("run", "scenarios/demo.yaml", "--threads", "-3")
     assert r.returncode == 2
+
+
+def test_bad_restarts(tmp_path, demo):
+    not_ckpt = tmp_path / "plain.h5"
+    assert tsunagi("run", demo, *SMALL, "-o", not_ckpt, "-q").returncode == 0
+    r = tsunagi("run", "--restart", not_ckpt, "-o", tmp_path / "x.h5", "-q")
+    assert r.returncode == 2 and "not a Tsunagi checkpoint" in r.stderr
+    r = tsunagi("run", demo, "--restart", not_ckpt, "-o", tmp_path / "x.h5", "-q")
+    assert r.returncode == 2 and "cannot be given with it" in r.stderr
+    r = tsunagi("run", "-o", tmp_path / "x.h5", "-q")
+    assert r.returncode == 2 and "needs a SCENARIO" in r.stderr
+    err = run_bad(tmp_path, demo, *SMALL, "--checkpoint-every", "2.5")
+    assert "not a whole number of base ticks" in err

@@ -127,3 +127,23 @@ def test_version_and_help():
         assert cmd in r.stdout
     r = tsunagi("run", "--help")
     assert r.returncode == 0 and "--set" in r.stdout and "--threads" in r.stdout
+
+
+def test_a_killed_run_resumed_from_its_checkpoint_ends_as_if_uninterrupted(tmp_path, demo):
+    full = tmp_path / "full.h5"
+    assert tsunagi("run", demo, *SMALL, "-o", full, "-q").returncode == 0
+    killed = tmp_path / "killed.h5"
+    r = tsunagi("run", demo, *SMALL, "-o", killed, "-q", "--checkpoint-every", 600,
+                "--test-fail-rank", 0, "--test-fail-tick", 1500)
+    assert r.returncode == 1 and "deliberate failure" in r.stderr
+    assert not killed.exists()
+    ckpt = tmp_path / "killed.ckpt_t1200.h5"
+    assert ckpt.exists() and not (tmp_path / "killed.ckpt_t1800.h5").exists()
+    resumed = tmp_path / "resumed.h5"
+    r = tsunagi("run", "--restart", ckpt, "-o", resumed, "-q")
+    assert r.returncode == 0, r.stderr
+    assert kpis(resumed) == kpis(full)
+    for group in ["timeseries", "kpi/by_zone", "edges", "facilities"]:
+        a, b = group_arrays(full, group), group_arrays(resumed, group)
+        for name in a:
+            assert np.array_equal(a[name], b[name]), (group, name)

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <utility>
 
 namespace tsunagi::evacuation {
@@ -119,8 +120,15 @@ void EvacuationModel::initialize(TickContext const& ctx) {
     for (CellId c : w.inundated_cells) {
         first_arrival_s_ = std::min(first_arrival_s_, static_cast<double>(w.tsunami_arrival_s[c]));
     }
+    distributed_ = w.partition.distributed();
     build_routes();
+    if (distributed_) {
+        setup_neighbours();
+    }
     spawn(ctx);
+    if (distributed_) {
+        exchange_halo();
+    }
 }
 
 void EvacuationModel::build_routes() {
@@ -346,6 +354,10 @@ void EvacuationModel::transfer(TickContext const& t) {
         }
     }
     passengers(t);
+    if (distributed_) {
+        migrate_entering_remote_links();
+        exchange_halo();
+    }
 }
 
 void EvacuationModel::passengers(TickContext const& t) {
@@ -354,10 +366,9 @@ void EvacuationModel::passengers(TickContext const& t) {
     auto vehicle = r.column(vehicle_);
     auto node = r.column(node_);
     bool const water = t.end_time_s >= first_arrival_s_;
-    std::vector<std::int64_t> active(chunk_count(passenger_rows_.size(), 4096), 0);
-    t.pool.for_chunks(passenger_rows_.size(), 4096, [&](Chunk const& c) {
-        for (std::size_t k = c.begin; k < c.end; ++k) {
-            std::uint32_t const p = passenger_rows_[k];
+    std::vector<std::int64_t> active(chunk_count(r.size(), chunk_size_), 0);
+    t.pool.for_chunks(r.size(), chunk_size_, [&](Chunk const& c) {
+        for (std::size_t p = c.begin; p < c.end; ++p) {
             if (state[p] != kPassenger) {
                 continue;
             }
@@ -387,13 +398,28 @@ void EvacuationModel::update_routes(TickContext const&) {
     auto& g = world_->roads;
     auto const& fac = world_->facilities;
     RouteChanges ped, car;
+    // Sites that filled (on whichever rank owns them) stop being destinations everywhere.
+    Bytes mine;
     for (FacilityId f = 0; f < facility_full_.size(); ++f) {
         if (facility_full_[f] && !facility_full_seen_[f]) {
-            facility_full_seen_[f] = 1;
-            NodeId const n = fac[f].node;
-            if (n != kNoNode && node_facility_[n] == f) {
-                ped.removed_targets.push_back(n);
-            }
+            auto const* b = reinterpret_cast<std::byte const*>(&f);
+            mine.insert(mine.end(), b, b + sizeof f);
+        }
+    }
+    std::vector<FacilityId> full;
+    for (auto const& part : comm_->allgather(mine)) {
+        for (std::size_t pos = 0; pos + sizeof(FacilityId) <= part.size(); pos += sizeof(FacilityId)) {
+            FacilityId f = 0;
+            std::memcpy(&f, part.data() + pos, sizeof f);
+            full.push_back(f);
+        }
+    }
+    std::sort(full.begin(), full.end());
+    for (FacilityId f : full) {
+        facility_full_seen_[f] = 1;
+        NodeId const n = fac[f].node;
+        if (n != kNoNode && node_facility_[n] == f) {
+            ped.removed_targets.push_back(n);
         }
     }
     if (g.state().version != edge_version_) {
@@ -427,11 +453,15 @@ void EvacuationModel::check_invariants(TickContext const& t) const {
     auto zone = r.column(zone_);
     auto vehicle = r.column(vehicle_);
     auto const& g = world_->roads;
+    auto const& part = world_->partition;
     std::size_t const nz = world_->zones.size();
     std::vector<std::int64_t> n(8 * nz, 0);
     std::vector<std::int32_t> ped(g.edge_count(), 0), car(g.edge_count(), 0);
     for (std::size_t i = 0; i < r.size(); ++i) {
         std::uint8_t const s = state[i];
+        if (s == static_cast<std::uint8_t>(ResidentState::Gone)) {
+            continue;
+        }
         if (s > kNotExposed) {
             throw ModelError(fmt::format("resident {}: invalid state {}", r.ids()[i], s));
         }
@@ -442,22 +472,33 @@ void EvacuationModel::check_invariants(TickContext const& t) const {
                                          r.ids()[i], s, edge[i] != kNoEdge ? "on" : "not on"));
         }
         if (on_link) {
-            if (edge[i] >= g.edge_count() || g.source()[edge[i]] != node[i] || !(pos[i] >= 0.0f)) {
+            if (edge[i] >= g.edge_count() || g.source()[edge[i]] != node[i] || !(pos[i] >= 0.0f) ||
+                !part.owns(g.target()[edge[i]])) {
                 throw ModelError(fmt::format("tick {}: resident {} has an inconsistent position "
-                                             "(edge {}, node {}, {} m)",
-                                             t.tick, r.ids()[i], edge[i], node[i], pos[i]));
+                                             "(edge {}, node {}, {} m) on rank {}",
+                                             t.tick, r.ids()[i], edge[i], node[i], pos[i],
+                                             part.rank));
             }
             ++(s == kWalking ? ped : car)[edge[i]];
+        } else if ((s == kHome || s == kStranded || s == kSafe) && !part.owns(node[i])) {
+            throw ModelError(fmt::format("tick {}: resident {} waits at node {}, owned by rank {} "
+                                         "not {}",
+                                         t.tick, r.ids()[i], node[i], part.owner(node[i]),
+                                         part.rank));
         }
         if (s == kPassenger) {
             std::uint32_t const d = vehicle[i];
-            if (d >= r.size() || d == i || state[d] == kPassenger || state[d] == kNotExposed) {
+            if (d >= r.size() || d == i || state[d] == kPassenger || state[d] == kNotExposed ||
+                state[d] == static_cast<std::uint8_t>(ResidentState::Gone)) {
                 throw ModelError(fmt::format("tick {}: passenger {} has no car (driver row {})",
                                              t.tick, r.ids()[i], d));
             }
         }
     }
     for (EdgeId e = 0; e < g.edge_count(); ++e) {
+        if (!part.owns(g.target()[e])) {
+            continue; // another rank's link (ours only as a ghost)
+        }
         if (ped[e] != flow_.pedestrians_on(e) || car[e] != flow_.vehicles_on(e)) {
             throw ModelError(fmt::format("tick {}: edge {} holds {} pedestrians and {} cars, but "
                                          "the link flow counts {} and {}",
@@ -465,21 +506,11 @@ void EvacuationModel::check_invariants(TickContext const& t) const {
                                          flow_.vehicles_on(e)));
         }
     }
-    for (std::size_t z = 0; z < nz; ++z) {
-        std::int64_t total = 0;
-        for (std::size_t s = 0; s < 8; ++s) {
-            total += n[s * nz + z];
-        }
-        if (total != population_[z] || n[kDead * nz + z] != dead_[z] ||
-            n[kSafe * nz + z] != safe_[z] || n[kWalking * nz + z] != walking_[z] ||
-            n[kDriving * nz + z] != driving_[z] || n[kNotExposed * nz + z] != not_exposed_[z]) {
-            throw ModelError(fmt::format(
-                "tick {}: conservation broken in zone {}: {} residents counted vs population {}; "
-                "dead {} vs {}, safe {} vs {}, walking {} vs {}, driving {} vs {}",
-                t.tick, world_->zones[z].code, total, population_[z], n[kDead * nz + z], dead_[z],
-                n[kSafe * nz + z], safe_[z], n[kWalking * nz + z], walking_[z],
-                n[kDriving * nz + z], driving_[z]));
-        }
+    // Conservation over all ranks: scan counts against the transition counters.
+    std::vector<std::int64_t> counters;
+    counters.reserve(6 * nz);
+    for (auto const* v : {&population_, &dead_, &safe_, &walking_, &driving_, &not_exposed_}) {
+        counters.insert(counters.end(), v->begin(), v->end());
     }
     auto const& fac = world_->facilities;
     std::int64_t sheltered = 0;
@@ -491,12 +522,32 @@ void EvacuationModel::check_invariants(TickContext const& t) const {
         }
         sheltered += fac.occupancy()[f];
     }
-    std::int64_t safe = 0;
-    for (auto s : safe_) {
-        safe += s;
+    n.push_back(sheltered);
+    comm_->allreduce_sum(n);
+    comm_->allreduce_sum(counters);
+    for (std::size_t z = 0; z < nz; ++z) {
+        std::int64_t total = 0;
+        for (std::size_t s = 0; s < 8; ++s) {
+            total += n[s * nz + z];
+        }
+        auto const counter = [&](std::size_t k) { return counters[k * nz + z]; };
+        if (total != counter(0) || n[kDead * nz + z] != counter(1) ||
+            n[kSafe * nz + z] != counter(2) || n[kWalking * nz + z] != counter(3) ||
+            n[kDriving * nz + z] != counter(4) || n[kNotExposed * nz + z] != counter(5)) {
+            throw ModelError(fmt::format(
+                "tick {}: conservation broken in zone {}: {} residents counted vs population {}; "
+                "dead {} vs {}, safe {} vs {}, walking {} vs {}, driving {} vs {}",
+                t.tick, world_->zones[z].code, total, counter(0), n[kDead * nz + z], counter(1),
+                n[kSafe * nz + z], counter(2), n[kWalking * nz + z], counter(3),
+                n[kDriving * nz + z], counter(4)));
+        }
     }
-    if (sheltered > safe) {
-        throw ModelError(fmt::format("tick {}: {} in shelters but only {} safe", t.tick, sheltered,
+    std::int64_t safe = 0;
+    for (std::size_t z = 0; z < nz; ++z) {
+        safe += counters[2 * nz + z];
+    }
+    if (n.back() > safe) {
+        throw ModelError(fmt::format("tick {}: {} in shelters but only {} safe", t.tick, n.back(),
                                      safe));
     }
 }
@@ -598,13 +649,27 @@ void EvacuationModel::report(Report& r) const {
     r.count_by("age", bands, "evacuated_safe", vec(safe_age_), "reached a safe place");
     r.count_by("age", bands, "still_exposed", vec(exposed_age), "alive and not safe at the end");
 
+    // Each link's peaks are kept by the rank that owns it (others hold lower or zero values).
     auto const peak_d = flow_.peak_pedestrian_density();
     auto const peak_c = flow_.peak_vehicles();
-    r.per_edge("peak_pedestrian_density", std::vector<double>(peak_d.begin(), peak_d.end()),
-               "persons/m2", "highest pedestrian density on the edge during the run");
-    r.per_edge("peak_vehicles", std::vector<double>(peak_c.begin(), peak_c.end()), "vehicles",
+    std::vector<double> density(peak_d.begin(), peak_d.end());
+    std::vector<double> vehicles(peak_c.begin(), peak_c.end());
+    auto const& part = world_->partition;
+    auto const& g = world_->roads;
+    for (EdgeId e = 0; e < g.edge_count(); ++e) {
+        if (!part.owns(g.target()[e])) { // a ghost's counts are partial between halo exchanges
+            density[e] = 0.0;
+            vehicles[e] = 0.0;
+        }
+    }
+    comm_->allreduce_max(density);
+    comm_->allreduce_max(vehicles);
+    r.per_edge("peak_pedestrian_density", std::move(density), "persons/m2",
+               "highest pedestrian density on the edge during the run");
+    r.per_edge("peak_vehicles", std::move(vehicles), "vehicles",
                "most vehicles on the edge at once during the run");
     std::vector<double> occ(fac.occupancy().begin(), fac.occupancy().end());
+    comm_->allreduce_sum(occ); // each site's rank holds its occupancy, the others zero
     r.per_facility("occupancy", std::move(occ), "persons", "evacuees at the facility at the end");
 }
 

@@ -47,25 +47,56 @@ struct DaytimeCells {
 void EvacuationModel::spawn(TickContext const& ctx) {
     World& w = *world_;
     auto const& g = w.roads;
-    std::vector<CellId> cells;
-    std::vector<std::uint64_t> first;
-    std::uint64_t total = 0;
+    // Ids are numbered over all populated cells in order (the same on every rank); this rank
+    // spawns the cells whose nearest road node it owns.
+    NodeLocator const locate(g, 200.0);
+    std::vector<CellId> all_cells;
+    std::vector<std::uint64_t> all_first;
+    std::uint64_t total_all = 0;
     for (CellId c = 0; c < w.population.data.size(); ++c) {
         if (w.population[c] > 0) {
-            cells.push_back(c);
-            first.push_back(total);
-            total += w.population[c];
+            all_cells.push_back(c);
+            all_first.push_back(total_all);
+            total_all += w.population[c];
         }
     }
-    if (total >= 0xffffffffull) {
-        throw DataError(fmt::format("{} residents exceed the per-kind limit of 2^32 - 1", total));
+    if (total_all >= 0xffffffffull) {
+        throw DataError(fmt::format("{} residents exceed the per-kind limit of 2^32 - 1",
+                                    total_all));
+    }
+    std::vector<NodeLocator::Hit> all_home(all_cells.size());
+    ctx.pool.for_chunks(all_cells.size(), 1024, [&](Chunk const& ch) {
+        for (std::size_t k = ch.begin; k < ch.end; ++k) {
+            CellId const c = all_cells[k];
+            all_home[k] = locate.nearest(w.grid.centre_x(w.grid.col_of(c)),
+                                         w.grid.centre_y(w.grid.row_of(c)));
+        }
+    });
+    std::vector<CellId> cells;
+    std::vector<std::uint64_t> first;       // first row of the cell in this rank's store
+    std::vector<std::uint64_t> first_id;    // first id of the cell
+    std::vector<NodeLocator::Hit> home_of;  // the cell's home node
+    std::vector<AgentId> new_ids;
+    std::uint64_t total = 0;
+    for (std::size_t k = 0; k < all_cells.size(); ++k) {
+        if (!w.partition.owns(all_home[k].node)) {
+            continue;
+        }
+        cells.push_back(all_cells[k]);
+        first.push_back(total);
+        first_id.push_back(all_first[k]);
+        home_of.push_back(all_home[k]);
+        total += w.population[all_cells[k]];
+        for (std::uint32_t j = 0; j < w.population[all_cells[k]]; ++j) {
+            new_ids.push_back(static_cast<AgentId>(all_first[k] + j));
+        }
     }
     double const away_share = time_of_day_ == TimeOfDay::Day       ? cfg_.away_share_day
                               : time_of_day_ == TimeOfDay::Evening ? cfg_.away_share_evening
                                                                    : 0.0;
     std::vector<DaytimeCells> daytime(w.zones.size());
     if (away_share > 0.0) {
-        for (CellId c : cells) {
+        for (CellId c : all_cells) { // every rank draws from the same table
             auto& d = daytime[w.zone[c] >= 0 ? static_cast<std::size_t>(w.zone[c]) : 0];
             d.cells.push_back(c);
             double const prev = d.cumulative.empty() ? 0.0 : d.cumulative.back();
@@ -76,10 +107,9 @@ void EvacuationModel::spawn(TickContext const& ctx) {
                                                                  : nullptr;
     auto const* share75 = w.layers.contains("age_75plus_share") ? &w.layers.at("age_75plus_share")
                                                                  : nullptr;
-    NodeLocator const locate(g, 200.0);
 
     AgentStore& r = *residents_;
-    std::size_t const base = r.append_range(0, total);
+    std::size_t const base = r.append(new_ids);
     auto ids = r.ids();
     auto state = r.column(state_);
     auto profile = r.column(profile_);
@@ -195,9 +225,7 @@ void EvacuationModel::spawn(TickContext const& ctx) {
             double const s65 = share65 ? std::clamp(static_cast<double>((*share65)[c]), s75, 1.0)
                                        : cfg_.share_65_74 + s75;
             auto const z = static_cast<std::uint16_t>(w.zone[c] >= 0 ? w.zone[c] : 0);
-            double const cx = w.grid.centre_x(w.grid.col_of(c));
-            double const cy = w.grid.centre_y(w.grid.row_of(c));
-            auto const home_hit = locate.nearest(cx, cy);
+            auto const home_hit = home_of[k];
             Rng hh(seed_, Stream::Spawn, c, 0);
             for (std::size_t i = 0; i < n;) {
                 // Household size from the census shares (the last class is "5 or more": 5).
@@ -257,8 +285,7 @@ void EvacuationModel::spawn(TickContext const& ctx) {
         }
     });
 
-    // Counts, passengers and checks (serial: cheap, and fixes the order of passenger rows).
-    passenger_rows_.clear();
+    // Counts and checks.
     std::int64_t risk = 0, unreachable_risk = 0;
     for (std::size_t i = base; i < base + total; ++i) {
         std::size_t const z = zone[i];
@@ -279,29 +306,48 @@ void EvacuationModel::spawn(TickContext const& ctx) {
                 ++dependents_stranded_;
             }
         }
-        if (state[i] == kPassenger) {
-            passenger_rows_.push_back(static_cast<std::uint32_t>(i));
-        } else if ((profile[i] & kCarBit) != 0 && state[i] == kHome) {
+        if (state[i] != kPassenger && (profile[i] & kCarBit) != 0 && state[i] == kHome) {
             ++cars_;
         }
         unreachable_risk += (profile[i] & kUnreachableBit) != 0 ? 1 : 0;
     }
-    if (risk > 0 && unreachable_risk == risk) {
+    std::int64_t sums[3] = {risk, unreachable_risk, unreachable_};
+    comm_->allreduce_sum(sums);
+    if (sums[0] > 0 && sums[1] == sums[0]) {
         throw DataError(fmt::format(
             "{}: none of the {} residents in the hazard zone can reach a safe place over the road "
             "network. Fix: check the road data and the locations of shelters and safe ground",
-            w.name, risk));
+            w.name, sums[0]));
     }
-    if (unreachable_ > 0) {
+    if (sums[2] > 0 && comm_->is_root()) {
         spdlog::warn("evacuation: {} of {} residents in the hazard zone have no route to a safe "
                      "place; they stay where they are",
-                     unreachable_, risk);
+                     sums[2], sums[0]);
     }
-    std::size_t const chunks = chunk_count(r.size(), chunk_size_);
-    chunk_candidates_.assign(chunks, {});
-    flow_.prepare_chunks(chunks);
-    spdlog::debug("evacuation: {} residents, {} at risk, {} cars, {} stranded dependents", total,
-                  risk, cars_, dependents_stranded_);
+    size_chunk_buffers();
+    if (distributed_) {
+        // People away from home at the event (always alone: no passengers) start where they are,
+        // possibly far from home: hand them to that node's rank with one all-ranks exchange.
+        std::vector<int> everyone;
+        for (int q = 0; q < w.partition.ranks; ++q) {
+            if (q != w.partition.rank) {
+                everyone.push_back(q);
+            }
+        }
+        std::vector<std::vector<std::size_t>> rows(everyone.size());
+        for (std::size_t i = base; i < base + total; ++i) {
+            int const owner = w.partition.owner(node[i]);
+            if (owner != w.partition.rank) {
+                auto const k = static_cast<std::size_t>(
+                    std::lower_bound(everyone.begin(), everyone.end(), owner) - everyone.begin());
+                rows[k].push_back(i);
+            }
+        }
+        std::swap(neighbours_, everyone); // migrate() exchanges with neighbours_
+        migrate(rows);
+        std::swap(neighbours_, everyone);
+    }
+    spdlog::debug("evacuation: {} residents spawned here, {} at risk, {} cars", total, risk, cars_);
 }
 
 } // namespace tsunagi::evacuation

@@ -1,4 +1,5 @@
 #include <tsunagi/agents/agent_store.hpp>
+#include <tsunagi/io/checkpoint.hpp>
 
 #include <fmt/format.h>
 
@@ -103,6 +104,94 @@ void AgentStore::commit() {
         }
         births_.clear();
     }
+}
+
+void AgentStore::pack(std::span<std::size_t const> rows, std::vector<std::byte>& out) const {
+    std::size_t const per = bytes_per_agent();
+    std::size_t pos = out.size();
+    out.resize(pos + rows.size() * per);
+    for (std::size_t row : rows) {
+        std::memcpy(out.data() + pos, &ids_[row], sizeof(AgentId));
+        pos += sizeof(AgentId);
+        for (auto const& c : columns_) {
+            c->pack(row, out.data() + pos);
+            pos += c->bytes_per_row();
+        }
+    }
+}
+
+std::size_t AgentStore::unpack_append(std::span<std::byte const> in) {
+    std::size_t const per = bytes_per_agent();
+    if (in.size() % per != 0) {
+        throw ModelError(fmt::format("agent kind '{}': a migration buffer of {} bytes is not a "
+                                     "whole number of {}-byte agents",
+                                     kind_, in.size(), per));
+    }
+    std::size_t const n = in.size() / per;
+    std::size_t const first = ids_.size();
+    ids_.resize(first + n);
+    for (auto& c : columns_) {
+        c->resize(ids_.size());
+    }
+    std::size_t pos = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        std::memcpy(&ids_[first + i], in.data() + pos, sizeof(AgentId));
+        pos += sizeof(AgentId);
+        for (auto& c : columns_) {
+            c->unpack(in.data() + pos, first + i);
+            pos += c->bytes_per_row();
+        }
+    }
+    return first;
+}
+
+std::vector<std::size_t> AgentStore::remove_stable(std::span<std::uint8_t const> remove) {
+    std::size_t const n = ids_.size();
+    if (remove.size() != n) {
+        throw ModelError(fmt::format("agent kind '{}': {} removal flags for {} rows", kind_,
+                                     remove.size(), n));
+    }
+    std::vector<std::size_t> to(n, kRemoved);
+    std::size_t w = 0;
+    for (std::size_t r = 0; r < n; ++r) {
+        if (remove[r]) {
+            continue;
+        }
+        if (w != r) {
+            ids_[w] = ids_[r];
+            for (auto& c : columns_) {
+                c->move_row(r, w);
+            }
+        }
+        to[r] = w++;
+    }
+    ids_.resize(w);
+    for (auto& c : columns_) {
+        c->resize(w);
+    }
+    return to;
+}
+
+void AgentStore::save(CheckpointWriter& w) const {
+    w.put("ids", ids_);
+    for (auto const& c : columns_) {
+        w.put_bytes("field." + c->name, c->raw(), ids_.size() * c->bytes_per_row(),
+                    c->bytes_per_row());
+    }
+}
+
+void AgentStore::load(CheckpointReader const& r) {
+    r.get("ids", ids_);
+    for (auto& c : columns_) {
+        auto const bytes = r.get_bytes("field." + c->name, c->bytes_per_row());
+        if (bytes.size() != ids_.size() * c->bytes_per_row()) {
+            throw DataError(fmt::format("checkpoint: field {}.{} has {} bytes for {} agents",
+                                        kind_, c->name, bytes.size(), ids_.size()));
+        }
+        c->assign_raw(bytes.data(), ids_.size());
+    }
+    births_.clear();
+    deaths_.clear();
 }
 
 std::size_t AgentStore::bytes_per_agent() const noexcept {

@@ -1,5 +1,6 @@
 #include <tsunagi/agents/link_flow.hpp>
 #include <tsunagi/core/error.hpp>
+#include <tsunagi/io/checkpoint.hpp>
 
 #include <fmt/format.h>
 
@@ -138,6 +139,15 @@ void LinkFlow::refresh_all(RoadGraph const& g) {
 
 void LinkFlow::place(EdgeId e, Mode mode, RoadGraph const& g) {
     (mode == Mode::Pedestrian ? n_ped_ : n_car_)[e] += 1;
+    refresh(e, g);
+}
+
+void LinkFlow::add_arrival(EdgeId e, Mode mode, RoadGraph const& g) { place(e, mode, g); }
+
+void LinkFlow::set_counts(EdgeId e, std::int32_t pedestrians, std::int32_t vehicles,
+                          RoadGraph const& g) {
+    n_ped_[e] = pedestrians;
+    n_car_[e] = vehicles;
     refresh(e, g);
 }
 
@@ -346,6 +356,44 @@ void LinkFlow::apply(std::span<Candidate const> cands, RoadGraph const& g) {
         touched_[e] = 0;
     }
     touched_list_.clear();
+}
+
+void LinkFlow::save(CheckpointWriter& w) const {
+    w.put("n_ped", n_ped_);
+    w.put("n_car", n_car_);
+    w.put("nq_ped", nq_ped_);
+    w.put("nq_car", nq_car_);
+    w.put("tail_ped", tail_ped_);
+    w.put("tail_car", tail_car_);
+    w.put("exit_ped", exit_ped_);
+    w.put("exit_car", exit_car_);
+    w.put("entry_ped", entry_ped_);
+    w.put("entry_car", entry_car_);
+    w.put("ped_cap_speed", ped_cap_speed_);
+    w.put("car_speed", car_speed_);
+    w.put("car_factor", car_factor_);
+    w.put("ped_receive", ped_receive_);
+    w.put("peak_density", peak_density_);
+    w.put("peak_cars", peak_cars_);
+}
+
+void LinkFlow::load(CheckpointReader const& r) {
+    r.get("n_ped", n_ped_);
+    r.get("n_car", n_car_);
+    r.get("nq_ped", nq_ped_);
+    r.get("nq_car", nq_car_);
+    r.get("tail_ped", tail_ped_);
+    r.get("tail_car", tail_car_);
+    r.get("exit_ped", exit_ped_);
+    r.get("exit_car", exit_car_);
+    r.get("entry_ped", entry_ped_);
+    r.get("entry_car", entry_car_);
+    r.get("ped_cap_speed", ped_cap_speed_);
+    r.get("car_speed", car_speed_);
+    r.get("car_factor", car_factor_);
+    r.get("ped_receive", ped_receive_);
+    r.get("peak_density", peak_density_);
+    r.get("peak_cars", peak_cars_);
 }
 
 } // namespace tsunagi

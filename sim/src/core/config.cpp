@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 namespace tsunagi {
 namespace detail {
@@ -339,6 +340,48 @@ std::string ConfigNode::choice(std::string_view key, std::vector<std::string> co
         fix = fmt::format("did you mean '{}'? Use one of: {}", *m, list);
     }
     fail(key, fmt::format("'{}' is not a known value", s), fix);
+}
+
+namespace {
+void flatten(YAML::Node const& n, std::string const& prefix, std::set<std::string>& known,
+             std::vector<std::pair<std::string, std::string>>& out) {
+    for (auto it = n.begin(); it != n.end(); ++it) {
+        std::string const key = prefix.empty() ? it->first.Scalar() : prefix + "." + it->first.Scalar();
+        if (it->second.IsMap() && it->second.size() > 0) {
+            flatten(it->second, key, known, out);
+        } else {
+            YAML::Emitter e;
+            e << YAML::Flow << it->second;
+            out.emplace_back(key, e.c_str());
+        }
+    }
+}
+
+void mark_known(YAML::Node const& n, std::string const& path, std::set<std::string>& known) {
+    if (n.IsMap()) {
+        for (auto it = n.begin(); it != n.end(); ++it) {
+            std::string const p = path + "." + it->first.Scalar();
+            known.insert(p);
+            mark_known(it->second, p, known);
+        }
+    }
+}
+} // namespace
+
+std::vector<std::pair<std::string, std::string>> ConfigNode::assignments(std::string_view key) const {
+    YAML::Node const v = value(key);
+    std::vector<std::pair<std::string, std::string>> out;
+    if (!v.IsDefined() || v.IsNull()) {
+        return out;
+    }
+    if (!v.IsMap()) {
+        fail(key, fmt::format("expected a mapping of key paths to values, got {}",
+                              describe_node(v)),
+             fmt::format("write e.g. {}: {{evacuation.awareness: high}}", key));
+    }
+    flatten(v, "", state_->known, out);
+    mark_known(v, key_path(key), state_->known);
+    return out;
 }
 
 std::vector<double> ConfigNode::numbers(std::string_view key, std::vector<double> def,

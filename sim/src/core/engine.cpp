@@ -2,6 +2,7 @@
 #include <tsunagi/comm/communicator.hpp>
 #include <tsunagi/core/engine.hpp>
 #include <tsunagi/core/error.hpp>
+#include <tsunagi/io/checkpoint.hpp>
 #include <tsunagi/world/world.hpp>
 
 #include <fmt/format.h>
@@ -173,6 +174,10 @@ void Engine::step() {
     }
     TickContext const ctx = context();
     Tick const tick = ctx.tick;
+    if (opt_.fail_rank == comm_.rank() && tick == opt_.fail_tick) {
+        throw ModelError(fmt::format("deliberate failure at tick {} (--test-fail-rank {})", tick,
+                                     opt_.fail_rank));
+    }
 
     auto t0 = std::chrono::steady_clock::now();
     events_.run_due(tick, ctx.time_s);
@@ -224,6 +229,84 @@ Report Engine::report() const {
         m->report(r);
     }
     return r;
+}
+
+bool Engine::checkpointable(std::string* blocker) const {
+    for (auto const& m : models_) {
+        if (!m->checkpointable()) {
+            if (blocker != nullptr) {
+                *blocker = std::string(m->name());
+            }
+            return false;
+        }
+    }
+    return true;
+}
+
+void Engine::save(CheckpointWriter& w) const {
+    w.put_value("tick", clock_.tick());
+    auto rec = w.child("recorder");
+    rec.put("times", recorder_.times());
+    for (std::size_t i = 0; i < recorder_.series().size(); ++i) {
+        rec.put("series." + std::to_string(i), recorder_.series()[i].values);
+    }
+    auto stores = w.child("agents");
+    for (auto const& [kind, store] : stores_) {
+        auto s = stores.child(kind);
+        store->save(s);
+    }
+    auto world = w.child("world");
+    auto const& st = world_.roads.state();
+    world.put("edge_open", st.open);
+    world.put("edge_capacity_factor", st.capacity_factor);
+    world.put("edge_occupancy", st.occupancy);
+    world.put_value("edge_version", st.version);
+    world.put("facility_occupancy", world_.facilities.occupancy());
+    world.put("facility_open", world_.facilities.open());
+    world.put("tsunami_depth_m", world_.tsunami_depth_m.data);
+    for (auto const& [name, layer] : world_.layers) {
+        world.put("layer." + name, layer.data);
+    }
+    auto models = w.child("models");
+    for (auto const& m : models_) {
+        auto g = models.child(std::string(m->name()));
+        m->save(g);
+    }
+}
+
+void Engine::load(CheckpointReader const& r) {
+    Tick tick = 0;
+    r.get_value("tick", tick);
+    auto rec = r.child("recorder");
+    std::vector<double> times;
+    rec.get("times", times);
+    std::vector<std::vector<double>> values(recorder_.series().size());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        rec.get("series." + std::to_string(i), values[i]);
+    }
+    recorder_.restore(std::move(times), std::move(values));
+    auto stores = r.child("agents");
+    for (auto& [kind, store] : stores_) {
+        store->load(stores.child(kind));
+    }
+    auto world = r.child("world");
+    auto& st = world_.roads.state();
+    world.get("edge_open", st.open);
+    world.get("edge_capacity_factor", st.capacity_factor);
+    world.get("edge_occupancy", st.occupancy);
+    world.get_value("edge_version", st.version);
+    world.get("facility_occupancy", world_.facilities.occupancy());
+    world.get("facility_open", world_.facilities.open());
+    world.get("tsunami_depth_m", world_.tsunami_depth_m.data);
+    for (auto& [name, layer] : world_.layers) {
+        world.get("layer." + name, layer.data);
+    }
+    auto models = r.child("models");
+    for (auto& m : models_) {
+        m->load(models.child(std::string(m->name())));
+    }
+    clock_.reset(tick);
+    events_.discard_before(tick);
 }
 
 std::vector<Engine::TaskTiming> Engine::timings() const {

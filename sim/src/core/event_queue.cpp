@@ -31,6 +31,13 @@ std::size_t EventQueue::run_due(Tick now, double time_s) {
     return n;
 }
 
+void EventQueue::discard_before(Tick t) {
+    while (!heap_.empty() && heap_.top().tick < t) {
+        heap_.pop();
+    }
+    current_ = t;
+}
+
 Tick EventQueue::next_tick() const {
     if (heap_.empty()) {
         throw ModelError("EventQueue::next_tick called on an empty queue");

@@ -36,6 +36,17 @@ void Recorder::record(double time_s) {
     }
 }
 
+void Recorder::restore(std::vector<double> times, std::vector<std::vector<double>> values) {
+    if (values.size() != series_.size()) {
+        throw DataError(fmt::format("checkpoint: {} time series for the {} this run records",
+                                    values.size(), series_.size()));
+    }
+    times_ = std::move(times);
+    for (std::size_t i = 0; i < series_.size(); ++i) {
+        series_[i].values = std::move(values[i]);
+    }
+}
+
 void Report::count(std::string name, std::int64_t local, std::string description,
                    std::string unit) {
     std::int64_t v = local;

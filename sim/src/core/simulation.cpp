@@ -3,6 +3,8 @@
 #include <tsunagi/core/error.hpp>
 #include <tsunagi/core/simulation.hpp>
 #include <tsunagi/io/checksum.hpp>
+#include <tsunagi/io/checkpoint.hpp>
+#include <tsunagi/io/hdf5.hpp>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -10,6 +12,8 @@
 
 #include <chrono>
 #include <cmath>
+
+#include <unistd.h>
 
 namespace tsunagi {
 
@@ -52,6 +56,7 @@ Simulation::Simulation(Scenario scenario, RunOptions options, ModelRegistry cons
     : scenario_(std::move(scenario)) {
     auto const t0 = std::chrono::steady_clock::now();
     comm_ = options.comm ? options.comm : std::make_shared<SerialCommunicator>();
+    parallel_io_ = options.parallel_io;
 
     // 1. Read every section (cheap), so typos are reported before any expensive work.
     ConfigNode const root = scenario_.root();
@@ -84,6 +89,9 @@ Simulation::Simulation(Scenario scenario, RunOptions options, ModelRegistry cons
     Tick const record_every =
         whole_ticks(out_node, "record_every_s", out_.record_every_s, run_.tick_s);
 
+    if (options.validate_only) {
+        return;
+    }
     if (std::filesystem::is_regular_file(scenario_.origin())) {
         inputs_.emplace_back(scenario_.origin(), sha256_file(scenario_.origin()));
     }
@@ -96,7 +104,17 @@ Simulation::Simulation(Scenario scenario, RunOptions options, ModelRegistry cons
                      synthetic_report_.dropped_nodes, synthetic_report_.dropped_edges);
     }
 
-    // 3. The engine and the models.
+    // 3. Who owns what, when several ranks share the run.
+    world_->partition.rank = comm_->rank();
+    world_->partition.ranks = comm_->size();
+    if (comm_->size() > 1) {
+        if (!options.partitioner) {
+            throw ModelError("a run on several ranks needs a partitioner (RunOptions::partitioner)");
+        }
+        world_->partition.node_rank = options.partitioner(*world_, *comm_);
+    }
+
+    // 4. The engine and the models.
     EngineOptions eo;
     eo.tick_s = run_.tick_s;
     eo.total_ticks = total;
@@ -105,6 +123,8 @@ Simulation::Simulation(Scenario scenario, RunOptions options, ModelRegistry cons
     eo.check_invariants = options.check_invariants.value_or(debug_build());
     eo.record_every = record_every;
     eo.event = event_;
+    eo.fail_rank = options.fail_rank;
+    eo.fail_tick = options.fail_tick;
     if (options.chunk_size > 0) {
         eo.chunk_size = options.chunk_size;
     }
@@ -117,6 +137,12 @@ Simulation::Simulation(Scenario scenario, RunOptions options, ModelRegistry cons
 }
 
 Simulation::~Simulation() = default;
+
+void Simulation::check(Scenario scenario, ModelRegistry const& registry) {
+    RunOptions o;
+    o.validate_only = true;
+    Simulation const sim(std::move(scenario), o, registry);
+}
 
 void Simulation::run(std::function<void(Tick, Tick)> const& progress) {
     auto const t0 = std::chrono::steady_clock::now();
@@ -159,27 +185,50 @@ RunOutput Simulation::output() const {
     }
     m.emplace_back("inputs", inputs);
 
-    auto& r = out.run;
-    r.emplace_back("created_utc",
-                   fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
-                               std::chrono::floor<std::chrono::seconds>(
-                                   std::chrono::system_clock::now())));
-    r.emplace_back("init_time_s", init_s_);
-    r.emplace_back("run_time_s", run_s_);
-    r.emplace_back("events_s", engine_->events_seconds());
-    r.emplace_back("record_s", engine_->record_seconds());
-    r.emplace_back("invariant_checks_s", engine_->check_seconds());
-    for (auto const& t : engine_->timings()) {
-        r.emplace_back("task." + t.name + "_s", t.seconds);
+    // Timings differ between ranks: keep the slowest rank's (every rank must hold the same
+    // output for a collective write), and rank 0's clock for the date.
+    Bytes stamp;
+    if (comm_->is_root()) {
+        std::string const now = fmt::format(
+            "{:%Y-%m-%dT%H:%M:%SZ}",
+            std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+        stamp.assign(reinterpret_cast<std::byte const*>(now.data()),
+                     reinterpret_cast<std::byte const*>(now.data()) + now.size());
     }
-    std::int64_t agents = 0;
-    std::int64_t bytes = 0;
+    comm_->broadcast(stamp, 0);
+    auto& r = out.run;
+    r.emplace_back("created_utc", std::string(reinterpret_cast<char const*>(stamp.data()),
+                                              stamp.size()));
+    std::vector<std::pair<std::string, double>> times{
+        {"init_time_s", init_s_},
+        {"run_time_s", run_s_},
+        {"events_s", engine_->events_seconds()},
+        {"record_s", engine_->record_seconds()},
+        {"invariant_checks_s", engine_->check_seconds()}};
+    for (auto const& t : engine_->timings()) {
+        times.emplace_back("task." + t.name + "_s", t.seconds);
+    }
+    std::vector<double> values;
+    for (auto const& [k, v] : times) {
+        values.push_back(v);
+    }
+    comm_->allreduce_max(values);
+    for (std::size_t i = 0; i < times.size(); ++i) {
+        r.emplace_back(times[i].first, values[i]);
+    }
+    std::vector<std::int64_t> sizes;
     for (auto const& [kind, store] : engine_->stores()) {
-        agents += static_cast<std::int64_t>(store->size());
-        bytes += static_cast<std::int64_t>(store->size() * store->bytes_per_agent());
-        r.emplace_back("agents." + kind, static_cast<std::int64_t>(store->size()));
+        sizes.push_back(static_cast<std::int64_t>(store->size())); // rows held, all ranks
+    }
+    comm_->allreduce_sum(sizes);
+    std::int64_t bytes = 0;
+    std::size_t k = 0;
+    for (auto const& [kind, store] : engine_->stores()) {
+        bytes += sizes[k] * static_cast<std::int64_t>(store->bytes_per_agent());
+        r.emplace_back("agents." + kind, sizes[k]);
         r.emplace_back("agents." + kind + ".bytes_per_agent",
                        static_cast<std::int64_t>(store->bytes_per_agent()));
+        ++k;
     }
     r.emplace_back("agent_store_bytes", bytes);
 
@@ -200,9 +249,112 @@ RunOutput Simulation::output() const {
 
 void Simulation::write(std::filesystem::path const& path) const {
     RunOutput const out = output();
-    if (comm_->is_root()) {
-        write_run_output(path, out, out_.world_layers ? world_.get() : nullptr);
+    World const* world = out_.world_layers ? world_.get() : nullptr;
+    if (comm_->size() > 1 && parallel_io_) {
+        // One file, written collectively: the same name on every rank (rank 0's pid).
+        Bytes suffix;
+        if (comm_->is_root()) {
+            std::string const s = fmt::format(".tmp-{}", ::getpid());
+            suffix.assign(reinterpret_cast<std::byte const*>(s.data()),
+                          reinterpret_cast<std::byte const*>(s.data()) + s.size());
+        }
+        comm_->broadcast(suffix, 0);
+        ParallelOutput par;
+        auto const [fapl_id, dxpl_id] = parallel_io_();
+        h5::Handle const fapl(fapl_id);
+        h5::Handle const dxpl(dxpl_id);
+        par.fapl = fapl.id();
+        par.dxpl = dxpl.id();
+        par.writer = comm_->is_root();
+        par.tmp_suffix.assign(reinterpret_cast<char const*>(suffix.data()), suffix.size());
+        par.barrier = [this] { comm_->barrier(); };
+        write_run_output(path, out, world, &par);
+    } else if (comm_->is_root()) {
+        write_run_output(path, out, world);
     }
+}
+
+std::filesystem::path Simulation::checkpoint_file(std::filesystem::path const& path, int rank,
+                                                  int ranks) {
+    if (ranks <= 1) {
+        return path;
+    }
+    std::filesystem::path p = path;
+    p.replace_extension(fmt::format(".rank{}{}", rank, path.extension().string()));
+    return p;
+}
+
+void Simulation::write_checkpoint(std::filesystem::path const& path) const {
+    std::string blocker;
+    if (!engine_->checkpointable(&blocker)) {
+        throw ScenarioError(fmt::format("checkpoints: the model '{}' in this run cannot be "
+                                        "checkpointed yet. Fix: run without --checkpoint-every",
+                                        blocker));
+    }
+    std::filesystem::path const file = checkpoint_file(path, comm_->rank(), comm_->size());
+    if (file.has_parent_path()) {
+        std::filesystem::create_directories(file.parent_path());
+    }
+    std::filesystem::path tmp = file;
+    tmp += fmt::format(".tmp-{}", ::getpid());
+    std::error_code ec;
+    try {
+        auto f = h5::File::create(tmp);
+        auto meta = f.root().create_group("meta");
+        meta.write_attr("version", version());
+        meta.write_attr("git_revision", git_revision());
+        meta.write_attr("scenario", scenario_.resolved_yaml());
+        meta.write_attr("scenario_file", scenario_.origin());
+        meta.write_attr("tick", static_cast<std::int64_t>(engine_->clock().tick()));
+        meta.write_attr("time_s", engine_->clock().time_s());
+        meta.write_attr("rank", static_cast<std::int64_t>(comm_->rank()));
+        meta.write_attr("ranks", static_cast<std::int64_t>(comm_->size()));
+        CheckpointWriter w(f.root().create_group("state"));
+        engine_->save(w);
+        f.close();
+        std::filesystem::rename(tmp, file, ec);
+        if (ec) {
+            throw OutputError(fmt::format("{}: cannot move the checkpoint into place ({})",
+                                          file.string(), ec.message()));
+        }
+    } catch (...) {
+        std::filesystem::remove(tmp, ec);
+        throw;
+    }
+}
+
+std::unique_ptr<Simulation> Simulation::restart(std::filesystem::path const& path,
+                                                RunOptions options, ModelRegistry const& registry) {
+    int const rank = options.comm ? options.comm->rank() : 0;
+    int const ranks = options.comm ? options.comm->size() : 1;
+    std::filesystem::path const file = checkpoint_file(path, rank, ranks);
+    auto f = h5::File::open(file);
+    if (!f.root().has("meta") || !f.root().has("state")) {
+        throw DataError(fmt::format("{}: not a Tsunagi checkpoint (no /meta and /state). Fix: give "
+                                    "a file written with --checkpoint-every",
+                                    file.string()));
+    }
+    auto meta = f.root().open_group("meta");
+    auto const text = meta.read_attr("scenario");
+    auto const written_ranks = meta.read_attr("ranks");
+    if (!text || !written_ranks) {
+        throw DataError(fmt::format("{}: incomplete checkpoint metadata", file.string()));
+    }
+    auto const n = std::get<std::int64_t>(*written_ranks);
+    if (n != ranks) {
+        throw InputError(fmt::format("{}: written by a run on {} ranks; this one has {}. Fix: "
+                                     "restart with mpiexec -n {}",
+                                     file.string(), n, ranks, n));
+    }
+    Scenario s = Scenario::from_string(std::get<std::string>(*text), file.string() + " (scenario)");
+    auto sim = std::make_unique<Simulation>(std::move(s), std::move(options), registry);
+    std::string blocker;
+    if (!sim->engine_->checkpointable(&blocker)) {
+        throw InputError(fmt::format("{}: the model '{}' cannot be restored from a checkpoint",
+                                     file.string(), blocker));
+    }
+    sim->engine_->load(CheckpointReader(f.root().open_group("state")));
+    return sim;
 }
 
 std::vector<std::pair<std::string, std::string>> Simulation::describe() const {

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace tsunagi::h5 {
@@ -113,7 +114,7 @@ Group Group::create_group(std::string const& name) {
     Handle gcpl(group_create_plist());
     hid_t g = check(H5Gcreate2(h_.id(), name.c_str(), H5P_DEFAULT, gcpl.id(), H5P_DEFAULT),
                     "creating group " + path_ + "/" + name);
-    return Group(Handle(g), path_ == "/" ? "/" + name : path_ + "/" + name);
+    return Group(Handle(g), path_ == "/" ? "/" + name : path_ + "/" + name, writes_data_, dxpl_);
 }
 
 Group Group::open_group(std::string const& name) const {
@@ -258,7 +259,9 @@ void Group::write_raw(std::string const& name, void const* data, std::int64_t me
     Handle space(dims.empty() ? H5Screate(H5S_SCALAR)
                               : H5Screate_simple(static_cast<int>(hd.size()), hd.data(), nullptr));
     Handle dcpl(H5Pcreate(H5P_DATASET_CREATE));
-    if (!dims.empty() && count >= 4096 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
+    bool const parallel = dxpl_ >= 0;
+    // Compression needs chunked collective I/O in parallel HDF5; keep parallel files plain.
+    if (!parallel && !dims.empty() && count >= 4096 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
         // Chunk along the last dimension(s) with about 64 Ki values per chunk.
         std::vector<hsize_t> chunk(hd);
         std::size_t total = count;
@@ -277,7 +280,20 @@ void Group::write_raw(std::string const& name, void const* data, std::int64_t me
     Handle ds(check(H5Dcreate2(h_.id(), name.c_str(), file_type, space.id(), H5P_DEFAULT,
                                dcpl.id(), H5P_DEFAULT),
                     "creating dataset " + path_ + "/" + name));
-    if (count > 0) {
+    if (count == 0) {
+        return;
+    }
+    if (parallel) {
+        // Every rank takes part in a collective write; only the writer selects anything.
+        Handle file_space(H5Dget_space(ds.id()));
+        Handle mem_space(H5Dget_space(ds.id()));
+        if (!writes_data_) {
+            H5Sselect_none(file_space.id());
+            H5Sselect_none(mem_space.id());
+        }
+        check_status(H5Dwrite(ds.id(), mem_type, mem_space.id(), file_space.id(), dxpl_, data),
+                     "writing dataset " + path_ + "/" + name);
+    } else if (writes_data_) {
         check_status(H5Dwrite(ds.id(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
                      "writing dataset " + path_ + "/" + name);
     }
@@ -313,27 +329,27 @@ void Group::write(std::string const& name, std::span<std::int8_t const> v,
 }
 
 void Group::write_strings(std::string const& name, std::vector<std::string> const& v) {
-    std::vector<char const*> ptrs;
-    ptrs.reserve(v.size());
+    // Fixed-length UTF-8 strings (the longest one's size): variable-length data cannot be written
+    // to a parallel file, and one layout for every file keeps serial and parallel files equal.
+    std::size_t width = 1;
     for (auto const& s : v) {
-        ptrs.push_back(s.c_str());
+        width = std::max(width, s.size() + 1);
     }
-    Handle type(utf8_string_type());
-    hsize_t dim = v.size();
-    Handle space(H5Screate_simple(1, &dim, nullptr));
-    Handle ds(check(H5Dcreate2(h_.id(), name.c_str(), type.id(), space.id(), H5P_DEFAULT,
-                               H5P_DEFAULT, H5P_DEFAULT),
-                    "creating dataset " + path_ + "/" + name));
-    if (!v.empty()) {
-        check_status(H5Dwrite(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()),
-                     "writing dataset " + path_ + "/" + name);
+    std::vector<char> buf(v.size() * width, '\0');
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        std::memcpy(buf.data() + i * width, v[i].data(), v[i].size());
     }
+    Handle type(H5Tcopy(H5T_C_S1));
+    H5Tset_size(type.id(), width);
+    H5Tset_cset(type.id(), H5T_CSET_UTF8);
+    H5Tset_strpad(type.id(), H5T_STR_NULLTERM);
+    write_raw(name, buf.data(), type.id(), type.id(), v.size(), {v.size()});
 }
 
 void Group::write_dataset_attr(std::string const& dataset, std::string const& attr,
                                std::string const& v) {
     Handle ds(check(H5Dopen2(h_.id(), dataset.c_str(), H5P_DEFAULT), "opening " + dataset));
-    Group g(std::move(ds), path_ + "/" + dataset);
+    Group g(std::move(ds), path_ + "/" + dataset, writes_data_);
     g.write_attr(attr, v);
 }
 
@@ -414,6 +430,10 @@ std::vector<std::int64_t> Group::read_int64s(std::string const& dataset) const {
     return read_numeric<std::int64_t>(h_.id(), path_, dataset, H5T_NATIVE_INT64);
 }
 
+std::vector<std::uint8_t> Group::read_uint8s(std::string const& dataset) const {
+    return read_numeric<std::uint8_t>(h_.id(), path_, dataset, H5T_NATIVE_UINT8);
+}
+
 std::vector<std::string> Group::read_strings(std::string const& dataset) const {
     hid_t id = H5Dopen2(h_.id(), dataset.c_str(), H5P_DEFAULT);
     if (id < 0) {
@@ -422,28 +442,57 @@ std::vector<std::string> Group::read_strings(std::string const& dataset) const {
     Handle ds(id);
     Handle space(H5Dget_space(ds.id()));
     hssize_t const n = H5Sget_simple_extent_npoints(space.id());
-    std::vector<char*> ptrs(static_cast<std::size_t>(n), nullptr);
-    Handle type(utf8_string_type());
-    if (n > 0) {
+    Handle ftype(H5Dget_type(ds.id()));
+    std::vector<std::string> out;
+    if (n <= 0) {
+        return out;
+    }
+    if (H5Tis_variable_str(ftype.id()) > 0) {
+        std::vector<char*> ptrs(static_cast<std::size_t>(n), nullptr);
+        Handle type(utf8_string_type());
         check_status(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()),
                      "reading " + path_ + "/" + dataset);
-    }
-    std::vector<std::string> out;
-    for (char* p : ptrs) {
-        out.emplace_back(p != nullptr ? p : "");
-    }
-    if (n > 0) {
+        for (char* p : ptrs) {
+            out.emplace_back(p != nullptr ? p : "");
+        }
         H5Dvlen_reclaim(type.id(), space.id(), H5P_DEFAULT, ptrs.data());
+        return out;
+    }
+    std::size_t const width = H5Tget_size(ftype.id());
+    std::vector<char> buf(static_cast<std::size_t>(n) * width + 1, '\0');
+    Handle mtype(H5Tcopy(H5T_C_S1));
+    H5Tset_size(mtype.id(), width);
+    H5Tset_cset(mtype.id(), H5Tget_cset(ftype.id()));
+    check_status(H5Dread(ds.id(), mtype.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()),
+                 "reading " + path_ + "/" + dataset);
+    for (hssize_t i = 0; i < n; ++i) {
+        char const* p = buf.data() + static_cast<std::size_t>(i) * width;
+        out.emplace_back(p, strnlen(p, width));
     }
     return out;
 }
 
 // ---- File -----------------------------------------------------------------------------------
 
-File::File(Handle h, std::filesystem::path p)
+File::File(Handle h, std::filesystem::path p, bool writes_data, std::int64_t dxpl)
     : file_(std::move(h))
-    , root_(Handle(H5Gopen2(file_.id(), "/", H5P_DEFAULT)), "/")
+    , root_(Handle(H5Gopen2(file_.id(), "/", H5P_DEFAULT)), "/", writes_data, dxpl)
     , path_(std::move(p)) {}
+
+File File::create(std::filesystem::path const& path, std::int64_t fapl, bool writes_data,
+                  std::int64_t dxpl) {
+    quiet();
+    Handle fcpl(H5Pcreate(H5P_FILE_CREATE));
+    H5Pset_link_creation_order(fcpl.id(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+    hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.id(), fapl);
+    if (f < 0) {
+        throw OutputError(fmt::format("{}: cannot create the output file ({}). Fix: choose a "
+                                      "writable location with -o (on a file system every rank "
+                                      "can reach)",
+                                      path.string(), last_error()));
+    }
+    return File(Handle(f), path, writes_data, dxpl);
+}
 
 File File::create(std::filesystem::path const& path) {
     quiet();

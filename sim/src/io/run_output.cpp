@@ -115,8 +115,9 @@ void write_world(h5::Group& w, World const& world) {
     f.write("occupancy_final", std::span<std::int32_t const>(fac.occupancy()), {nf});
 }
 
-void write_all(h5::File& file, RunOutput const& out, World const* world) {
-    auto& root = file.root();
+} // namespace
+
+void write_run_groups(h5::Group& root, RunOutput const& out, World const* world) {
     auto meta = root.create_group("meta");
     write_attrs(meta, out.meta);
     auto run = meta.create_group("run");
@@ -199,8 +200,6 @@ void write_all(h5::File& file, RunOutput const& out, World const* world) {
     }
 }
 
-} // namespace
-
 void check_output_path(std::filesystem::path const& path) {
     std::error_code ec;
     if (path.has_parent_path()) {
@@ -230,9 +229,11 @@ void check_output_path(std::filesystem::path const& path) {
     std::filesystem::remove(probe, ec);
 }
 
-void write_run_output(std::filesystem::path const& path, RunOutput const& out, World const* world) {
+void write_run_output(std::filesystem::path const& path, RunOutput const& out, World const* world,
+                      ParallelOutput const* parallel) {
     std::error_code ec;
-    if (path.has_parent_path()) {
+    bool const writer = parallel == nullptr || parallel->writer;
+    if (writer && path.has_parent_path()) {
         std::filesystem::create_directories(path.parent_path(), ec);
         if (ec) {
             throw OutputError(fmt::format("{}: cannot create the directory {} ({}). Fix: choose a "
@@ -241,17 +242,22 @@ void write_run_output(std::filesystem::path const& path, RunOutput const& out, W
                                           ec.message()));
         }
     }
-    if (std::filesystem::is_directory(path, ec)) {
+    if (writer && std::filesystem::is_directory(path, ec)) {
         throw OutputError(fmt::format("{}: is a directory. Fix: give a file name, e.g. -o "
                                       "{}/run.h5",
                                       path.string(), path.string()));
     }
     std::filesystem::path tmp = path;
-    tmp += fmt::format(".tmp-{}", ::getpid());
+    tmp += parallel != nullptr ? parallel->tmp_suffix : fmt::format(".tmp-{}", ::getpid());
+    if (parallel != nullptr && parallel->barrier) {
+        parallel->barrier(); // the directory exists for everyone
+    }
     try {
-        auto file = h5::File::create(tmp);
+        auto file = parallel != nullptr
+                        ? h5::File::create(tmp, parallel->fapl, parallel->writer, parallel->dxpl)
+                        : h5::File::create(tmp);
         try {
-            write_all(file, out, world);
+            write_run_groups(file.root(), out, world);
         } catch (IoError const& e) {
             // The file could be created, so this is the disk (full, quota), not a bug.
             throw OutputError(fmt::format("{}: writing the output failed: {}. Fix: check free "
@@ -259,6 +265,12 @@ void write_run_output(std::filesystem::path const& path, RunOutput const& out, W
                                           path.string(), e.what()));
         }
         file.close();
+        if (parallel != nullptr && parallel->barrier) {
+            parallel->barrier(); // every rank has closed its handle
+        }
+        if (!writer) {
+            return;
+        }
         std::filesystem::rename(tmp, path, ec);
         if (ec) {
             throw OutputError(fmt::format("{}: cannot move the finished file into place ({}). "
@@ -266,7 +278,9 @@ void write_run_output(std::filesystem::path const& path, RunOutput const& out, W
                                           path.string(), ec.message()));
         }
     } catch (...) {
-        std::filesystem::remove(tmp, ec);
+        if (writer) {
+            std::filesystem::remove(tmp, ec);
+        }
         throw;
     }
 }

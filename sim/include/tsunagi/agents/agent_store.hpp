@@ -9,6 +9,7 @@
 #include <tsunagi/core/types.hpp>
 
 #include <cstddef>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -19,6 +20,9 @@
 #include <vector>
 
 namespace tsunagi {
+
+class CheckpointWriter;
+class CheckpointReader;
 
 template <class T>
 class FieldHandle {
@@ -41,6 +45,10 @@ struct ColumnBase {
     virtual void resize(std::size_t n) = 0;
     virtual void move_row(std::size_t from, std::size_t to) = 0;
     virtual std::size_t bytes_per_row() const noexcept = 0;
+    virtual void pack(std::size_t row, std::byte* out) const noexcept = 0;
+    virtual std::byte const* raw() const noexcept = 0;
+    virtual void assign_raw(std::byte const* in, std::size_t rows) = 0;
+    virtual void unpack(std::byte const* in, std::size_t row) noexcept = 0;
     std::string name;
     std::type_index type;
 };
@@ -51,6 +59,21 @@ struct Column final : ColumnBase {
     void resize(std::size_t n) override { data.resize(n, fill); }
     void move_row(std::size_t from, std::size_t to) override { data[to] = data[from]; }
     std::size_t bytes_per_row() const noexcept override { return sizeof(T); }
+    void pack(std::size_t row, std::byte* out) const noexcept override {
+        std::memcpy(out, &data[row], sizeof(T));
+    }
+    void unpack(std::byte const* in, std::size_t row) noexcept override {
+        std::memcpy(&data[row], in, sizeof(T));
+    }
+    std::byte const* raw() const noexcept override {
+        return reinterpret_cast<std::byte const*>(data.data());
+    }
+    void assign_raw(std::byte const* in, std::size_t rows) override {
+        data.resize(rows);
+        if (rows > 0) {
+            std::memcpy(data.data(), in, rows * sizeof(T));
+        }
+    }
     std::vector<T> data;
     T fill;
 };
@@ -121,6 +144,20 @@ public:
     // Applies staged deaths (rows removed, highest row first, by moving the last row into the
     // gap), then births (appended in ascending id order). Serial.
     void commit();
+
+    // Migration between ranks: `pack` appends the rows (id and every field) to `out`;
+    // `unpack_append` appends the agents of such a buffer and returns the first new row.
+    void pack(std::span<std::size_t const> rows, std::vector<std::byte>& out) const;
+    std::size_t unpack_append(std::span<std::byte const> in);
+
+    // Removes the flagged rows keeping the order of the others; returns each old row's new row
+    // (kRemoved for removed rows). Serial.
+    static constexpr std::size_t kRemoved = ~std::size_t{0};
+    std::vector<std::size_t> remove_stable(std::span<std::uint8_t const> remove);
+
+    // Checkpoints: every column by name (fields must be registered before load).
+    void save(CheckpointWriter& w) const;
+    void load(CheckpointReader const& r);
 
     // Bytes per agent over all columns, the id column included.
     std::size_t bytes_per_agent() const noexcept;

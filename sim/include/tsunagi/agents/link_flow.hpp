@@ -52,6 +52,9 @@
 
 namespace tsunagi {
 
+class CheckpointWriter;
+class CheckpointReader;
+
 enum class Mode : std::uint8_t { Pedestrian = 0, Vehicle = 1 };
 
 struct PedestrianParams {
@@ -138,6 +141,12 @@ public:
     // Places an agent on a link directly (set-up and tests), counted at once.
     void place(EdgeId e, Mode mode, RoadGraph const& g);
 
+    // Several ranks. An agent that entered a link owned by another rank arrives there with
+    // add_arrival() (counted at once, speed factors refreshed); a rank keeps the counts of the
+    // links it feeds but does not own ("ghosts") up to date with set_counts() from their owner.
+    void add_arrival(EdgeId e, Mode mode, RoadGraph const& g);
+    void set_counts(EdgeId e, std::int32_t pedestrians, std::int32_t vehicles, RoadGraph const& g);
+
     // State, for checks and output.
     std::int32_t pedestrians_on(EdgeId e) const noexcept { return n_ped_[e]; }
     std::int32_t vehicles_on(EdgeId e) const noexcept { return n_car_[e]; }
@@ -150,6 +159,10 @@ public:
 
     // Recomputes capacities after EdgeState.capacity_factor changed.
     void refresh_all(RoadGraph const& g);
+
+    // Checkpoints: every dynamic array.
+    void save(CheckpointWriter& w) const;
+    void load(CheckpointReader const& r);
 
 private:
     // A flow budget: capacity accrues every tick, the fraction left over carries on, and an idle

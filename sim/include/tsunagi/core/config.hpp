@@ -68,6 +68,11 @@ public:
                        std::string def) const;
     std::vector<double> numbers(std::string_view key, std::vector<double> def, Bounds b = {}) const;
 
+    // A free-form mapping of overrides, e.g. {evacuation.awareness: high, world: {synthetic:
+    // {population: 5e4}}}, flattened to (dotted key path, YAML text of the value) in file order.
+    // The whole mapping counts as known; the key paths are checked where they are applied.
+    std::vector<std::pair<std::string, std::string>> assignments(std::string_view key) const;
+
     // Whether the value at key is a mapping / a plain scalar (without consuming it).
     bool is_map(std::string_view key) const;
     bool is_scalar(std::string_view key) const;

@@ -32,6 +32,9 @@ struct EngineOptions {
     std::size_t chunk_size = 4096;   // rows per chunk (fixed: results do not depend on threads)
     Tick record_every = 60;          // ticks between time-series samples
     EventConfig event;               // the scenario's `event:` section
+    // Testing aid: throw ModelError on this rank when this tick starts (-1: never).
+    int fail_rank = -1;
+    Tick fail_tick = 0;
 };
 
 class Engine {
@@ -78,6 +81,12 @@ public:
     double check_seconds() const noexcept { return check_s_; }
 
     TickContext context() noexcept; // for the current tick
+
+    // Checkpoints: the clock, the samples so far, every agent store, the world's dynamic state
+    // and every model's state. load() follows initialize() of a run built from the same scenario.
+    bool checkpointable(std::string* blocker = nullptr) const;
+    void save(CheckpointWriter& w) const;
+    void load(CheckpointReader const& r);
 
 private:
     friend class ModelBuilder;

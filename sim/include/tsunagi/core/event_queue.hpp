@@ -36,6 +36,9 @@ public:
     std::vector<std::string> const& log() const noexcept { return log_; } // names of events run
 
     void set_current_tick(Tick t) noexcept { current_ = t; }
+    // Drops events before `t` (on restart, the events models scheduled again in initialize()
+    // that already ran before the checkpoint).
+    void discard_before(Tick t);
 
 private:
     struct Entry {

@@ -17,6 +17,8 @@
 namespace tsunagi {
 
 class AgentStore;
+class CheckpointReader;
+class CheckpointWriter;
 class Communicator;
 class Engine;
 class EventQueue;
@@ -87,6 +89,12 @@ public:
     virtual void check_invariants(TickContext const&) const {}
     // Final KPIs.
     virtual void report(Report&) const {}
+    // Checkpoints: a model that can be checkpointed saves every piece of its dynamic state, and
+    // load() (called after initialize() on restart) puts it back. Runs with a model that cannot
+    // be checkpointed refuse --checkpoint-every.
+    virtual bool checkpointable() const { return false; }
+    virtual void save(CheckpointWriter&) const {}
+    virtual void load(CheckpointReader const&) {}
 };
 
 } // namespace tsunagi

@@ -36,6 +36,8 @@ public:
 
     std::vector<double> const& times() const noexcept { return times_; }
     std::vector<Series> const& series() const noexcept { return series_; }
+    // Checkpoints: the samples so far (the series themselves are declared again on restart).
+    void restore(std::vector<double> times, std::vector<std::vector<double>> values);
     std::size_t zone_count() const noexcept;
 
 private:

@@ -43,6 +43,14 @@ struct RunOptions {
     std::optional<bool> check_invariants;  // default: on in debug builds
     std::shared_ptr<Communicator> comm;    // default: serial
     std::size_t chunk_size = 0;            // 0: EngineOptions' default
+    // Node → rank map for runs on several ranks (the MPI driver passes METIS; hpc/).
+    std::function<std::vector<std::int32_t>(World const&, Communicator&)> partitioner;
+    // With several ranks: MPI-IO file-access and collective transfer property lists for one
+    // collectively written output file (hpc/); without them rank 0 writes the file alone.
+    std::function<std::pair<std::int64_t, std::int64_t>()> parallel_io;
+    bool validate_only = false; // read and check every section, build nothing (Simulation::check)
+    int fail_rank = -1; // testing aid: this rank throws at fail_tick
+    Tick fail_tick = 0;
 };
 
 class Simulation {
@@ -52,6 +60,10 @@ public:
     Simulation(Scenario scenario, RunOptions options, ModelRegistry const& registry);
     ~Simulation();
 
+    // Reads and checks every section of a scenario (types, ranges, unknown keys) without building
+    // the world: cheap, for validating batch variants up front. Throws ScenarioError.
+    static void check(Scenario scenario, ModelRegistry const& registry);
+
     // Runs to the end (progress(ticks_done, total_ticks) after each tick).
     void run(std::function<void(Tick, Tick)> const& progress = {});
     void step(Tick n = 1);
@@ -59,6 +71,16 @@ public:
 
     RunOutput output() const;
     void write(std::filesystem::path const& path) const;
+
+    // Checkpoints. Every rank writes its own file (`<stem>.rank<r>.h5` when there are several
+    // ranks); restart() builds the run again from the scenario stored in the checkpoint, on the
+    // same number of ranks, and restores its state. Throws InputError if a model of the run
+    // cannot be checkpointed, or the checkpoint does not fit.
+    void write_checkpoint(std::filesystem::path const& path) const;
+    static std::unique_ptr<Simulation> restart(std::filesystem::path const& path,
+                                               RunOptions options, ModelRegistry const& registry);
+    static std::filesystem::path checkpoint_file(std::filesystem::path const& path, int rank,
+                                                 int ranks);
 
     // What was loaded, as (item, value) rows - printed by `tsunagi validate`.
     std::vector<std::pair<std::string, std::string>> describe() const;
@@ -81,6 +103,7 @@ private:
     SyntheticConfig synthetic_;
     SyntheticReport synthetic_report_;
     std::shared_ptr<Communicator> comm_;
+    std::function<std::pair<std::int64_t, std::int64_t>()> parallel_io_;
     std::unique_ptr<World> world_;
     std::unique_ptr<Engine> engine_;
     std::vector<std::pair<std::string, std::string>> inputs_; // (file, sha256)

@@ -41,7 +41,8 @@ using AttrValue = std::variant<std::int64_t, double, std::string, std::vector<do
 
 class Group {
 public:
-    explicit Group(Handle h, std::string path) : h_(std::move(h)), path_(std::move(path)) {}
+    explicit Group(Handle h, std::string path, bool writes_data = true, std::int64_t dxpl = -1)
+        : h_(std::move(h)), path_(std::move(path)), writes_data_(writes_data), dxpl_(dxpl) {}
     std::string const& path() const noexcept { return path_; }
 
     Group create_group(std::string const& name);
@@ -86,6 +87,7 @@ public:
     std::vector<std::uint64_t> dims_of(std::string const& dataset) const;
     std::vector<double> read_doubles(std::string const& dataset) const;
     std::vector<std::int64_t> read_int64s(std::string const& dataset) const;
+    std::vector<std::uint8_t> read_uint8s(std::string const& dataset) const;
     std::vector<std::string> read_strings(std::string const& dataset) const;
 
 private:
@@ -93,12 +95,20 @@ private:
                    std::int64_t file_type, std::size_t count, std::vector<std::uint64_t> dims);
     Handle h_;
     std::string path_;
+    // In a file opened by several MPI ranks, every rank creates groups, datasets and attributes
+    // (collective metadata) but only one writes dataset contents.
+    bool writes_data_ = true;
+    std::int64_t dxpl_ = -1; // >= 0: a parallel file; every rank writes collectively with this
 };
 
 class File {
 public:
     // Creates (truncates) a file. Throws OutputError if it cannot be created.
     static File create(std::filesystem::path const& path);
+    // Creates a file with a given file-access property list (e.g. MPI-IO from hpc/); all ranks
+    // sharing it call the same sequence of operations; only `writes_data` ranks write contents.
+    static File create(std::filesystem::path const& path, std::int64_t fapl, bool writes_data,
+                       std::int64_t dxpl);
     // Opens read-only. Throws DataError if missing or not HDF5.
     static File open(std::filesystem::path const& path);
 
@@ -108,7 +118,7 @@ public:
     void close(); // flushes and closes; throws OutputError on failure
 
 private:
-    File(Handle h, std::filesystem::path p);
+    File(Handle h, std::filesystem::path p, bool writes_data = true, std::int64_t dxpl = -1);
     Handle file_;
     Group root_;
     std::filesystem::path path_;

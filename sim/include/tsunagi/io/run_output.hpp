@@ -14,10 +14,12 @@
 // file that looks complete.
 
 #include <tsunagi/core/recorder.hpp>
+#include <tsunagi/io/hdf5.hpp>
 #include <tsunagi/world/zones.hpp>
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -51,10 +53,26 @@ struct RunOutput {
     Series const* find_series(std::string const& name) const noexcept;
 };
 
+// Writing one file from several MPI ranks at once (parallel HDF5). Every rank calls
+// write_run_output with identical `out`; `fapl` is an MPI-IO file-access property list (from
+// hpc/), `writer` tells the one rank that writes dataset contents and renames the finished file,
+// `tmp_suffix` is the same on every rank, and `barrier` synchronises the ranks before the rename.
+struct ParallelOutput {
+    std::int64_t fapl = -1;
+    std::int64_t dxpl = -1; // collective data transfer
+    bool writer = true;
+    std::string tmp_suffix;
+    std::function<void()> barrier;
+};
+
 // Writes `out` (and, if given, the world's layers) atomically to `path`. Creates missing parent
 // directories. Throws OutputError if the file cannot be written.
 void write_run_output(std::filesystem::path const& path, RunOutput const& out,
-                      World const* world = nullptr);
+                      World const* world = nullptr, ParallelOutput const* parallel = nullptr);
+
+// Writes the groups of a run (/meta, /zones, /kpi, /timeseries, ... and /world if given) under
+// `root` (a file's root, or a member's group in a batch file).
+void write_run_groups(h5::Group& root, RunOutput const& out, World const* world);
 
 // Checks, before a long run, that `path` can be written: creates missing parent directories and
 // creates and removes a temporary file there. Throws OutputError with the reason and a fix.

@@ -4,6 +4,7 @@
 
 #include <tsunagi/world/facilities.hpp>
 #include <tsunagi/world/grid.hpp>
+#include <tsunagi/world/partition.hpp>
 #include <tsunagi/world/road_graph.hpp>
 #include <tsunagi/world/zones.hpp>
 
@@ -36,6 +37,9 @@ struct World {
     std::vector<CellId> node_cell;      // the cell each road node lies in
     Facilities facilities;
     Zones zones;
+
+    // Which rank owns which nodes (one rank: everything here).
+    Partition partition;
 
     // Cells with any inundation (tsunami_max_depth_m > 0), in ascending order.
     std::vector<CellId> inundated_cells;

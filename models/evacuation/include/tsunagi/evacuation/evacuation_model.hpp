@@ -42,6 +42,7 @@ enum class ResidentState : std::uint8_t {
     Safe = 5,       // reached a safe place
     Dead = 6,       // killed by the tsunami
     NotExposed = 7, // outside the hazard zone at the event: does not need to evacuate
+    Gone = 8,       // (several ranks) this row moved to another rank; removed at compaction
 };
 
 // Bits of the `needs` field.
@@ -57,6 +58,9 @@ public:
     void initialize(TickContext const& ctx) override;
     void check_invariants(TickContext const& ctx) const override;
     void report(Report& r) const override;
+    bool checkpointable() const override { return true; }
+    void save(CheckpointWriter& w) const override;
+    void load(CheckpointReader const& r) override;
 
     EvacuationConfig const& config() const noexcept { return cfg_; }
     RouteTree const& pedestrian_routes() const noexcept { return ped_tree_; }
@@ -78,6 +82,14 @@ private:
     float depth_at(std::size_t row) const noexcept;
     bool drowns(std::size_t row, float depth, Tick tick) const noexcept;
     Movers movers();
+    // Several ranks (distributed.cpp).
+    void setup_neighbours();
+    void migrate_entering_remote_links();
+    void migrate(std::vector<std::vector<std::size_t>>& rows_by_neighbour);
+    void exchange_halo();
+    void compact();
+    void size_chunk_buffers();
+    std::size_t neighbour_index(int rank) const;
 
     EvacuationConfig cfg_;
     TimeOfDay time_of_day_ = TimeOfDay::Night;
@@ -102,7 +114,6 @@ private:
     std::vector<FacilityId> node_facility_; // shelter or evacuation building at a node
     std::vector<std::uint8_t> facility_full_;
     std::vector<std::uint8_t> facility_full_seen_;
-    std::vector<std::uint32_t> passenger_rows_;
     // One candidate list per chunk, each on its own cache lines: chunks run on different threads
     // and push every tick (queued agents re-submit), so adjacent vector headers would false-share.
     struct alignas(64) CandidateList {
@@ -110,6 +121,12 @@ private:
     };
     std::vector<CandidateList> chunk_candidates_;
     std::vector<Candidate> candidates_;
+    // Several ranks: neighbouring ranks, the owned links whose counts each of them needs (their
+    // source node is there) and the links they own that this rank feeds (ghosts).
+    bool distributed_ = false;
+    std::vector<int> neighbours_;
+    std::vector<std::vector<EdgeId>> halo_send_, halo_recv_;
+    std::size_t gone_ = 0;
     float depth_floor_ = 0.0f;   // below this depth nobody dies (μ − 6σ)
     double first_arrival_s_ = 0; // no water anywhere before this time
 

@@ -37,6 +37,7 @@ public:
     void declare(ModelBuilder& b) override;
     void initialize(TickContext const& ctx) override;
     void report(Report& r) const override;
+    bool checkpointable() const override { return true; } // its state is the world's depth field
 
 private:
     void update(Chunk const& c, double time_s);
