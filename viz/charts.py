@@ -266,7 +266,7 @@ def compare_strategies(df, kpis=None, axes=None, ncols=None):
     if kpis is None:
         kpis = [k for k in DEFAULT_COMPARE if k in df.columns][:4]
         if not kpis:
-            kpis = [c for c in df.columns if c != "file"][:4]
+            kpis = [c for c in df.columns if c not in ("file", "ok", "error", "member")][:4]
     kpis = list(kpis)
     if axes is None:
         ncols = ncols or min(len(kpis), 4)

@@ -144,3 +144,60 @@ def test_output_dict_matches_the_file(small_results, small):
                           small_results.timeseries("evacuated_safe").to_numpy())
     assert list(out["by_category"]["age"]["labels"]) == ["under_65", "65_74", "75_plus"]
     assert [z.code for z in out["zones"]] == list(small_results.zones["code"])
+
+
+SWEEP = """batch:
+  name: small_awareness
+  scenario: {scenario}
+  seeds: [1, 2]
+  set: {{world.synthetic.population: 3000, scenario.duration_s: 1800}}
+  variants:
+    - {{name: low, set: {{evacuation.awareness: low}}}}
+    - {{name: immediate, set: {{evacuation.awareness: immediate}}}}
+"""
+
+
+def test_sweep_files_of_tsunagi_batch(tmp_path):
+    """ts.batch(sweep file) runs the members `tsunagi batch` runs, and read_batch() reads the
+    CLI's file into the same table."""
+    from conftest import cli
+    sweep = tmp_path / "sweep.yaml"
+    sweep.write_text(SWEEP.format(scenario=DEMO))
+    out = tmp_path / "batch.h5"
+    r = cli("batch", sweep, "-o", out, "-q", "--threads", 2)
+    assert r.returncode == 0, r.stderr
+    cli_table = ts.read_batch(out)
+    assert list(cli_table.index) == [("low", 1), ("low", 2), ("immediate", 1), ("immediate", 2)]
+    assert cli_table["ok"].all() and list(cli_table["member"]) == [0, 1, 2, 3]
+    py_table = ts.batch(sweep, threads=1, progress=False)
+    assert list(py_table.index) == list(cli_table.index)
+    for k in py_table.columns:
+        assert np.array_equal(py_table[k].to_numpy(float), cli_table[k].to_numpy(float)), k
+    s = ts.summarize(cli_table, ["deaths_direct"])
+    assert list(s.index) == ["low", "immediate"]
+    # one member of the batch file as a Results
+    member = ts.Results(out, member=3)
+    assert member.kpi["deaths_direct"] == py_table.loc[("immediate", 2), "deaths_direct"]
+    assert member.timeseries("evacuated_safe")["JP"].iloc[-1] == member.kpi["evacuated_safe"]
+    with pytest.raises(ts.DataError, match="is the output of `tsunagi batch`"):
+        ts.Results(out)
+    single = ts.run(DEMO, set=SMALL, progress=False)
+    with pytest.raises(ts.DataError, match="not the output of `tsunagi batch`"):
+        ts.read_batch(single.path)
+    with pytest.raises(ValueError, match="the sweep file names the variants"):
+        ts.batch(sweep, seeds=[1], progress=False)
+
+
+def test_check_and_checkpoint_restart(tmp_path, small):
+    ts.Simulation.check(small)
+    with pytest.raises(ts.ScenarioError, match="did you mean 'awareness'"):
+        ts.Simulation.check(small.copy().set("evacuation.awarenes", "low"))
+    with pytest.raises(ts.ScenarioError, match="did you mean 'awareness'"):
+        ts.batch(small, {"typo": {"evacuation.awarenes": "low"}}, progress=False)
+    whole = ts.Simulation(small, threads=1).run(progress=False)
+    sim = ts.Simulation(small, threads=1).step(1200)
+    sim.write_checkpoint(tmp_path / "ckpt.h5")
+    again = ts.Simulation.restart(tmp_path / "ckpt.h5", threads=2)
+    assert again.tick == 1200
+    again.run(progress=False)
+    assert again.kpis() == whole.kpis()

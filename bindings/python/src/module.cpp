@@ -18,6 +18,7 @@ PYBIND11_MODULE(_tsunagi, m) {
     bind_scenario(m);
     bind_world(m);
     bind_simulation(m);
+    bind_batch(m);
 
     m.def("version", &tsunagi::version, "The engine version, e.g. '0.1.0'.");
     m.def("git_revision", &tsunagi::git_revision, "`git describe` of the build.");

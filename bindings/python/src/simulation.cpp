@@ -282,6 +282,37 @@ Raises ScenarioError / DataError on bad input.
              }),
              py::arg("scenario"), py::arg("threads") = 0, py::arg("check_invariants") = py::none(),
              py::arg("chunk_size") = 0)
+        .def_static(
+            "check",
+            [](PyScenario const& scenario) {
+                Simulation::check(scenario.rebuild(), default_model_registry());
+            },
+            py::arg("scenario"),
+            "Reads and checks every section of a scenario (types, ranges, unknown keys) without "
+            "building the world: cheap. Raises ScenarioError.")
+        .def_static(
+            "restart",
+            [](std::filesystem::path const& path, int threads) {
+                RunOptions opt;
+                opt.threads = threads;
+                auto ps = std::make_unique<PySimulation>();
+                py::gil_scoped_release release;
+                ps->sim = Simulation::restart(path, opt, default_model_registry());
+                return ps;
+            },
+            py::arg("path"), py::arg("threads") = 0,
+            "Builds a run again from a checkpoint file (write_checkpoint) and restores its state; "
+            "stepping on gives the same results as the uninterrupted run.")
+        .def(
+            "write_checkpoint",
+            [](PySimulation& ps, std::filesystem::path const& path) {
+                BusyGuard const busy(ps);
+                py::gil_scoped_release release;
+                ps.get().write_checkpoint(path);
+            },
+            py::arg("path"),
+            "Writes the complete state to a checkpoint file (Simulation.restart(path) resumes "
+            "it). Raises InputError if a model of the run cannot be checkpointed.")
         .def(
             "run",
             [](PySimulation& ps, py::object const& progress, Tick every) {

@@ -45,6 +45,7 @@ void bind_errors(py::module_& m);
 void bind_scenario(py::module_& m);
 void bind_world(py::module_& m);
 void bind_simulation(py::module_& m);
+void bind_batch(py::module_& m);
 
 } // namespace tsunagi::python
 

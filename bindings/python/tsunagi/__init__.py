@@ -12,7 +12,7 @@ names of their C++ counterparts. Results, run(), batch() and tsunagi.viz are pur
 on any output file, even where the compiled module is missing.
 """
 
-from tsunagi.results import Results
+from tsunagi.results import Results, read_batch
 
 try:
     from tsunagi import _tsunagi as _core
@@ -48,8 +48,8 @@ __all__ = [
     "AgentStore", "DataError", "EdgeState", "Error", "Facilities", "Facility", "FacilityKind",
     "GridSpec", "InputError", "IoError", "ModelError", "OutputError", "ResidentState", "Results",
     "RoadClass", "RoadGraph", "Scenario", "ScenarioError", "Simulation", "TsunagiError", "World",
-    "Zone", "ZoneLevel", "Zones", "batch", "build_type", "git_revision", "hardware_threads", "run",
-    "set_log_level", "summarize", "version",
+    "Zone", "ZoneLevel", "Zones", "batch", "build_type", "git_revision", "hardware_threads",
+    "read_batch", "run", "set_log_level", "summarize", "version",
 ]
 
 

@@ -10,6 +10,7 @@ output file, also where the engine module is not built.
     res.by("age"); res.edges(); res.facilities(); res.world.raster("tsunami_max_depth_m")
 """
 
+import contextlib
 import os
 import pathlib
 import shutil
@@ -133,24 +134,37 @@ class Snapshots:
 
 
 class Results:
-    """A Tsunagi output file (docs/output.md). Reads lazily; nothing keeps the file open."""
+    """A Tsunagi output file (docs/output.md). Reads lazily; nothing keeps the file open.
+    member=i reads member i of a `tsunagi batch` file (its /members/<i> group) as one run."""
 
-    def __init__(self, path):
+    def __init__(self, path, member=None):
         import h5py
         self._h5py = h5py
         self.path = pathlib.Path(os.fspath(path))
+        self.member = member
+        self._group = f"members/{int(member)}" if member is not None else ""
         self._tmpdir = None
         if not self.path.is_file():
             raise _error("DataError", f"{self.path}: no such file. Fix: give the output of "
                                       f"`tsunagi run` (e.g. out/demo.h5)")
         try:
+            with self._h5py.File(self.path, "r") as h5:
+                if member is None and "batch" in h5 and "kpi" not in h5:
+                    raise _error("DataError",
+                                 f"{self.path}: is the output of `tsunagi batch`. Fix: read its "
+                                 f"table with tsunagi.read_batch(path), or one member with "
+                                 f"Results(path, member=i)")
+                if self._group and self._group not in h5:
+                    raise _error("DataError", f"{self.path}: has no member {member} (members "
+                                              f"that failed are not stored)")
             with self._open() as f:
-                if "meta" not in f or "kpi" not in f:
+                if "kpi" not in f or ("meta" not in f and not self._group):
                     raise _error("DataError", f"{self.path}: not a Tsunagi output file (no /meta "
                                               f"or /kpi group)")
-                self.meta = {k: _py(v) for k, v in f["meta"].attrs.items()}
-                self.run_info = ({k: _py(v) for k, v in f["meta/run"].attrs.items()}
-                                 if "run" in f["meta"] else {})
+                meta = f["meta"] if "meta" in f else f
+                self.meta = {k: _py(v) for k, v in meta.attrs.items()}
+                self.run_info = ({k: _py(v) for k, v in meta["run"].attrs.items()}
+                                 if "run" in meta else {})
                 self.kpi = {}
                 self._kpi_attrs = {}
                 for k, d in f["kpi"].items():
@@ -177,8 +191,11 @@ class Results:
         self._world = None
         self._snapshots = None
 
+    @contextlib.contextmanager
     def _open(self):
-        return self._h5py.File(self.path, "r")
+        """The file's root group (or the batch member's group), open for reading."""
+        with self._h5py.File(self.path, "r") as f:
+            yield f[self._group] if self._group else f
 
     # --- provenance -------------------------------------------------------------------------
     @property
@@ -380,7 +397,8 @@ class Results:
         return Results(path)
 
     def __repr__(self):
-        return (f"<tsunagi.Results '{self.name}' seed {self.seed}: {len(self.kpi)} KPIs, "
+        member = f" member {self.member}" if self.member is not None else ""
+        return (f"<tsunagi.Results{member} '{self.name}' seed {self.seed}: {len(self.kpi)} KPIs, "
                 f"{len(self.series_names)} series, {len(self._zones['code'])} zones — {self.path}>")
 
     def _repr_html_(self):
@@ -391,3 +409,31 @@ class Results:
         return (f"<div><b>Tsunagi results</b> '{self.name}' (seed {self.seed}, "
                 f"{self.meta.get('threads')} threads, {self.meta.get('version')}) "
                 f"<code>{self.path}</code><table>{rows}</table></div>")
+
+
+def read_batch(path):
+    """The members of a `tsunagi batch` output file as a DataFrame in the shape of
+    tsunagi.batch(): index (variant, seed), one column per KPI (NaN for failed members), plus
+    'ok', 'error' and 'member' (for Results(path, member=...)). summarize() and
+    tsunagi.viz.compare_strategies() take it as they take batch()'s table."""
+    import h5py
+    import pandas as pd
+    path = pathlib.Path(os.fspath(path))
+    if not path.is_file():
+        raise _error("DataError", f"{path}: no such file. Fix: give the output of `tsunagi batch`")
+    with h5py.File(path, "r") as f:
+        if "batch" not in f:
+            raise _error("DataError", f"{path}: not the output of `tsunagi batch` (no /batch "
+                                      f"group); read a single run with tsunagi.Results(path)")
+        m = f["batch/members"]
+        variant = _strings(m["variant"][()])
+        seed = m["seed"][()].astype(int)
+        data = {k: d[()] for k, d in f["batch/kpi"].items()}
+        data["ok"] = m["ok"][()].astype(bool)
+        data["error"] = _strings(m["error"][()])
+        data["member"] = np.arange(len(variant))
+        attrs = {k: _py(v) for k, v in f["meta"].attrs.items()}
+    df = pd.DataFrame(data, index=pd.MultiIndex.from_arrays([variant, seed],
+                                                            names=["variant", "seed"]))
+    df.attrs["meta"] = attrs
+    return df

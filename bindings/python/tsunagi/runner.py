@@ -119,11 +119,23 @@ def _variant_items(variants):
     return [(f"variant {i + 1}", v) for i, v in enumerate(variants)]
 
 
+def _is_sweep(scenario):
+    """True for the path of a `tsunagi batch` sweep file (a YAML file with a batch: section)."""
+    if not isinstance(scenario, (str, os.PathLike)):
+        return False
+    try:
+        return _core.Scenario.load(os.fspath(scenario)).get("batch") is not None
+    except _core.ScenarioError:
+        return False
+
+
 def batch(scenario, variants=None, seeds=None, *, threads=0, kpis=None, output_dir=None,
           progress=True):
     """Runs every variant with every seed and returns a pandas DataFrame of KPIs.
 
-    scenario: the base (Scenario, path or dict; never modified).
+    scenario: the base (Scenario, path or dict; never modified) - or the path of a sweep file of
+        `tsunagi batch` (a YAML file with a batch: section naming the scenario, variants and
+        seeds; then leave variants and seeds out): the same members in the same order.
     variants: {name: overrides} with overrides as in run(set=...), e.g.
         {"low": {"evacuation.awareness": "low"}, "high": {"evacuation.awareness": "high"}};
         a list of overrides is named 'variant 1', 'variant 2', ...; None runs the base only.
@@ -132,32 +144,41 @@ def batch(scenario, variants=None, seeds=None, *, threads=0, kpis=None, output_d
     kpis: the KPI columns to keep (default: every scalar KPI).
     output_dir: if given, each run's HDF5 file is kept there as <variant>_seed<seed>.h5 and a
         'file' column names it.
-    Rows are indexed by (variant, seed), in the order run; summarize(df) gives the mean and
-    spread per variant. Same scenario and seeds ⇒ the same table, for any thread count.
+    Rows are indexed by (variant, seed), variant-major as `tsunagi batch` numbers its members;
+    summarize(df) gives the mean and spread per variant. Same scenario and seeds ⇒ the same
+    table, for any thread count. Every variant is checked before the first run.
     """
     import pandas as pd
 
-    base = as_scenario(scenario)
-    base_seed = int(base.get("scenario.seed") or 1)
-    if seeds is None:
-        seeds = [base_seed]
-    elif isinstance(seeds, (int, np.integer)):
-        seeds = list(range(base_seed, base_seed + int(seeds)))
-    seeds = [int(s) for s in seeds]
-    items = _variant_items(variants)
-    runs = [(name, ov, s) for name, ov in items for s in seeds]
+    if _is_sweep(scenario):
+        if variants is not None or seeds is not None:
+            raise ValueError("batch(sweep_file): the sweep file names the variants and seeds; "
+                             "leave out variants= and seeds=")
+        sweep = _core.load_sweep(os.fspath(scenario))  # checks every variant's scenario
+        runs = [(name, sc, int(s)) for name, s, sc in sweep["members"]]
+        items = [(name, sets) for name, sets in sweep["variants"]]
+    else:
+        base = as_scenario(scenario)
+        base_seed = int(base.get("scenario.seed") or 1)
+        if seeds is None:
+            seeds = [base_seed]
+        elif isinstance(seeds, (int, np.integer)):
+            seeds = list(range(base_seed, base_seed + int(seeds)))
+        seeds = [int(s) for s in seeds]
+        items = _variant_items(variants)
+        # Every variant is read and checked (types, ranges, unknown keys) before the first run,
+        # so a typo fails in milliseconds.
+        for name, ov in items:
+            _core.Simulation.check(apply_overrides(base.copy(), ov))
+        runs = [(name, prepare(base, ov, s), s) for name, ov in items for s in seeds]
     if output_dir is not None:
         output_dir = pathlib.Path(output_dir)
         output_dir.mkdir(parents=True, exist_ok=True)
-    # Validate every variant before the first long run, so a typo fails in milliseconds.
-    for name, ov in items:
-        apply_overrides(base.copy(), ov)
 
     bar = ProgressBar(len(runs), 1.0, "batch") if progress is True and in_notebook() else None
     rows, index = [], []
-    for i, (name, ov, s) in enumerate(runs):
+    for i, (name, sc, s) in enumerate(runs):
         t0 = time.monotonic()
-        sc = prepare(base, ov, s)
         sim = Simulation(sc, threads=threads)
         sim.run(progress=False)
         row = dict(sim.kpis())
@@ -189,7 +210,11 @@ def batch(scenario, variants=None, seeds=None, *, threads=0, kpis=None, output_d
     return df
 
 
+NOT_KPIS = ("file", "ok", "error", "member")
+
+
 def summarize(df, kpis=None, stats=("mean", "std", "min", "max")):
-    """Mean and spread of each KPI per variant of a batch() table (columns: (kpi, stat))."""
-    cols = [c for c in (kpis or df.columns) if c != "file"]
+    """Mean and spread of each KPI per variant of a batch() or read_batch() table (columns:
+    (kpi, stat))."""
+    cols = [c for c in (kpis or df.columns) if c not in NOT_KPIS]
     return df[cols].groupby(level="variant", sort=False).agg(list(stats))

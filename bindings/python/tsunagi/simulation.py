@@ -53,6 +53,19 @@ write(path), describe(), scenario(), config(), world(), agents(kind), times(), s
         sim = self.__dict__.get("_sim")
         return repr(sim) if sim is not None else "<tsunagi.Simulation (not constructed)>"
 
+    @staticmethod
+    def check(scenario):
+        """Reads and checks every section of a scenario (types, ranges, unknown keys) without
+        building the world: cheap. Raises ScenarioError. `scenario` as for the constructor."""
+        _core.Simulation.check(as_scenario(scenario))
+
+    @classmethod
+    def restart(cls, path, threads=0):
+        """A Simulation resumed from a checkpoint file (see write_checkpoint(path))."""
+        self = cls.__new__(cls)
+        self._sim = _core.Simulation.restart(os.fspath(path), threads=threads)
+        return self
+
     @property
     def core(self):
         """The compiled tsunagi._tsunagi.Simulation this wraps."""
