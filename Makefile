@@ -8,10 +8,11 @@ BUILD_DIR := build/$(PRESET)
 JOBS ?= 2
 WERROR ?= OFF
 
-.PHONY: demo test deps configure build bench clean format
+.PHONY: demo test deps configure build bench clean format jupyter python-install
 
 demo: build
 	$(BUILD_DIR)/bin/tsunagi run scenarios/demo.yaml -o out/demo.h5
+	$(BUILD_DIR)/bin/tsunagi plot out/demo.h5 --summary out/demo.png
 
 test: build
 	ctest --preset $(PRESET) --output-on-failure
@@ -27,6 +28,15 @@ build: configure
 
 bench: build
 	bench/run
+
+# Jupyter on notebooks/ with the tsunagi package of this build on the Python path.
+jupyter: build
+	PYTHONPATH=$(CURDIR)/$(BUILD_DIR)/python /usr/bin/jupyter notebook notebooks/
+
+# Optional: makes `import tsunagi` work in Debian's python3 (and Jupyter) without PYTHONPATH, by
+# writing a .pth file that points at this build into /usr/local/lib/python3.X/dist-packages.
+python-install: build
+	scripts/python-install $(CURDIR)/$(BUILD_DIR)/python
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

@@ -12,8 +12,13 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 
@@ -322,6 +327,60 @@ int info_command(InfoArgs const& a) {
         }
     }
     return 0;
+}
+
+namespace {
+
+// Where the Python package is: $TSUNAGI_PYTHONPATH, the build tree (bin/../python) or an
+// installation (bin/../lib/tsunagi/python). Empty if none holds tsunagi/plot.py.
+std::filesystem::path find_python_package() {
+    std::vector<std::filesystem::path> candidates;
+    if (char const* env = std::getenv("TSUNAGI_PYTHONPATH"); env != nullptr && *env != '\0') {
+        candidates.emplace_back(env);
+    }
+    std::error_code ec;
+    auto const exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        candidates.push_back(exe.parent_path().parent_path() / "python");
+        candidates.push_back(exe.parent_path().parent_path() / "lib" / "tsunagi" / "python");
+    }
+    for (auto const& c : candidates) {
+        if (std::filesystem::is_regular_file(c / "tsunagi" / "plot.py", ec)) {
+            return c;
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+int plot_command(std::vector<std::string> const& args) {
+    auto const pkg = find_python_package();
+    if (pkg.empty()) {
+        throw Error("tsunagi plot needs the Python package tsunagi, which is built with the "
+                    "engine (build/<preset>/python). Fix: run `make demo` (or cmake --build "
+                    "--preset release), or set TSUNAGI_PYTHONPATH to the directory holding "
+                    "tsunagi/");
+    }
+    std::string path = pkg.string();
+    if (char const* old = std::getenv("PYTHONPATH"); old != nullptr && *old != '\0') {
+        path += ":" + std::string(old);
+    }
+    ::setenv("PYTHONPATH", path.c_str(), 1);
+    std::string const python = TSUNAGI_PYTHON_EXECUTABLE;
+    std::vector<std::string> argv_s{python, "-m", "tsunagi.plot"};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_s) {
+        argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+    std::fflush(stdout);
+    std::fflush(stderr);
+    ::execv(python.c_str(), argv.data());
+    throw Error(fmt::format("tsunagi plot: cannot run {} ({}). Fix: install Debian's python3 "
+                            "(scripts/install-deps)",
+                            python, std::strerror(errno)));
 }
 
 } // namespace tsunagi::cli

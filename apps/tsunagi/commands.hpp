@@ -61,4 +61,8 @@ struct InfoArgs {
 };
 int info_command(InfoArgs const& a);
 
+// Replaces this process with `python3 -m tsunagi.plot ARGS...` (figures from an output file),
+// with the package found next to the executable; returns only if that fails (throws Error).
+int plot_command(std::vector<std::string> const& args);
+
 } // namespace tsunagi::cli

@@ -114,6 +114,12 @@ int main(int argc, char** argv) {
     info->add_flag("--scenario", info_args.scenario, "also print the resolved scenario YAML");
     info->add_flag("--zones", info_args.zones, "also print the KPIs of every zone");
 
+    // Everything after `plot` goes to the Python module tsunagi.plot (its own --help).
+    auto* plot = app.add_subcommand("plot", "figures, an evacuation animation and GIS layers "
+                                            "from an output file (tsunagi plot OUT.h5 --help)");
+    plot->prefix_command();
+    plot->set_help_flag();
+
     try {
         app.parse(argc, argv);
     } catch (CLI::CallForHelp const& e) {
@@ -130,6 +136,14 @@ int main(int argc, char** argv) {
     }
 
     tsunagi::init_logging(log_level);
+    if (plot->parsed()) { // before any MPI set-up: it replaces this process with python3
+        try {
+            return tsunagi::cli::plot_command(plot->remaining());
+        } catch (tsunagi::Error const& e) {
+            fmt::print(stderr, "tsunagi: error: {}\n", e.what());
+            return kExitInternal;
+        }
+    }
     // Under mpiexec/srun every rank runs this; rank 0 prints and writes. A rank that fails ends
     // the whole job at once with a message naming it (never a hang in a collective).
     std::function<void(int, std::string const&)> fail = [](int, std::string const&) {};
