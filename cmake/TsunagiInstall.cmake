@@ -7,7 +7,6 @@ install(TARGETS tsunagi_sim tsunagi_hazard tsunagi_evacuation tsunagi_models
 install(TARGETS tsunagi RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY sim/include/ models/hazard/include/ models/evacuation/include/ models/include/
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(DIRECTORY "${PROJECT_BINARY_DIR}/generated/include/" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT tsunagiTargets NAMESPACE tsunagi:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/tsunagi)
 configure_package_config_file(cmake/tsunagiConfig.cmake.in
   "${PROJECT_BINARY_DIR}/tsunagiConfig.cmake"

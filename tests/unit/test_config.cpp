@@ -207,6 +207,20 @@ TEST(Scenario, CopiesAreIndependent) {
     EXPECT_EQ(b.get("scenario.seed").value(), "99");
 }
 
+TEST(Scenario, CopiesKeepLineNumbersAndOverrides) {
+    Scenario a = Scenario::from_string(kYaml, "a.yaml");
+    a.set("world.synthetic.towns=-1");
+    Scenario const b = a; // a copy made after an override
+    auto msg = error_of([&] {
+        b.root().child("world").child("synthetic").integer("towns", 0, Bounds::non_negative());
+    });
+    EXPECT_THAT(msg, HasSubstr("--set world.synthetic.towns=-1"));
+    Scenario const c = Scenario::from_string("# a comment\n\nzzz: 1\n", "c.yaml");
+    Scenario const d = c;
+    EXPECT_THAT(error_of([&] { d.check_unknown(); }),
+                HasSubstr("c.yaml:3: [zzz]: unknown key")); // not c.yaml:1
+}
+
 TEST(Scenario, AliasesAreRejectedBecauseTheyShareValues) {
     // With an alias, yaml-cpp shares one node between two keys, so setting one (a default, an
     // override) would silently set the other.

@@ -114,6 +114,7 @@ Movers EvacuationModel::movers() {
 void EvacuationModel::initialize(TickContext const& ctx) {
     World& w = *world_;
     flow_ = LinkFlow(w.roads, cfg_.pedestrians, cfg_.vehicles);
+    flow_.publish_occupancy(w.roads.state().occupancy);
     // Nobody dies below μ − 6σ (P < 1e-9); nothing to check before the first water anywhere.
     depth_floor_ = static_cast<float>(
         std::max(0.0, cfg_.mortality_mu_m - 6.0 * cfg_.mortality_sigma_m));
@@ -506,7 +507,8 @@ void EvacuationModel::check_invariants(TickContext const& t) const {
         if (!part.owns(g.target()[e])) {
             continue; // another rank's link (ours only as a ghost)
         }
-        if (ped[e] != flow_.pedestrians_on(e) || car[e] != flow_.vehicles_on(e)) {
+        if (ped[e] != flow_.pedestrians_on(e) || car[e] != flow_.vehicles_on(e) ||
+            g.state().occupancy[e] != ped[e] + car[e]) {
             throw ModelError(fmt::format("tick {}: edge {} holds {} pedestrians and {} cars, but "
                                          "the link flow counts {} and {}",
                                          t.tick, e, ped[e], car[e], flow_.pedestrians_on(e),

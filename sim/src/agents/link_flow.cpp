@@ -129,6 +129,20 @@ void LinkFlow::refresh(EdgeId e, RoadGraph const& g) {
     car_speed_[e] = static_cast<float>(static_cast<double>(g.free_speed_mps()[e]) * cf);
     peak_density_[e] = std::max(peak_density_[e], static_cast<float>(rho));
     peak_cars_[e] = std::max(peak_cars_[e], n_car_[e]);
+    if (!occupancy_out_.empty()) {
+        occupancy_out_[e] = n_ped_[e] + n_car_[e];
+    }
+}
+
+void LinkFlow::publish_occupancy(std::span<std::int32_t> out) {
+    if (out.size() != n_ped_.size()) {
+        throw ModelError(fmt::format("link flow: an occupancy array of {} for {} links",
+                                     out.size(), n_ped_.size()));
+    }
+    occupancy_out_ = out;
+    for (EdgeId e = 0; e < n_ped_.size(); ++e) {
+        out[e] = n_ped_[e] + n_car_[e];
+    }
 }
 
 void LinkFlow::refresh_all(RoadGraph const& g) {

@@ -146,6 +146,9 @@ YAML::Node ConfigNode::value(std::string_view key) const {
 
 void ConfigNode::set_default(std::string_view key, YAML::Node const& v) const {
     (*node_)[std::string(key)] = v;
+    YAML::Emitter e;
+    e << YAML::Flow << v;
+    state_->defaults.emplace_back(key_path(key), e.c_str()); // for copies (Scenario's copy)
 }
 
 bool ConfigNode::has(std::string_view key) const {

@@ -76,6 +76,7 @@ void check_keys(YAML::Node const& n, std::string const& origin) {
 std::shared_ptr<detail::ConfigState> parse(std::string const& text, std::string const& origin) {
     auto st = std::make_shared<detail::ConfigState>();
     st->origin = origin;
+    st->text = text;
     try {
         std::istringstream in(text);
         YAML::Parser parser(in);
@@ -183,6 +184,20 @@ void check_map(detail::ConfigState const& st, YAML::Node const& map, std::string
     }
 }
 
+// Nodes written by code have the default style; text loaded in flow style would print as flow.
+void default_style(YAML::Node n) {
+    n.SetStyle(YAML::EmitterStyle::Default);
+    if (n.IsMap()) {
+        for (auto it = n.begin(); it != n.end(); ++it) {
+            default_style(it->second);
+        }
+    } else if (n.IsSequence()) {
+        for (std::size_t i = 0; i < n.size(); ++i) {
+            default_style(n[i]);
+        }
+    }
+}
+
 } // namespace
 
 Scenario Scenario::load(std::filesystem::path const& file) {
@@ -222,8 +237,57 @@ Scenario& Scenario::operator=(Scenario&&) noexcept = default;
 Scenario::~Scenario() = default;
 
 Scenario::Scenario(Scenario const& other) {
-    state_ = std::make_shared<detail::ConfigState>(*other.state_);
-    state_->root.reset(YAML::Clone(other.state_->root)); // `=` would write into the original
+    // Parse the text again rather than cloning the tree: a clone loses the line numbers that
+    // error messages point to. Then replay the overrides and the defaults written since, in
+    // order, so the copy's tree (and resolved YAML) is the original's.
+    state_ = parse(other.state_->text, other.state_->origin);
+    for (auto const& [key, value] : other.state_->applied) {
+        set(key, value);
+    }
+    state_->overrides = other.state_->overrides;
+    state_->known = other.state_->known;
+    for (auto const& [path, text] : other.state_->defaults) {
+        // path: dotted keys, possibly with [i] list indices from children(); walk it.
+        YAML::Node node = state_->root;
+        std::string rest = path;
+        bool ok = true;
+        while (ok) {
+            std::size_t const dot = rest.find('.');
+            std::string head = rest.substr(0, dot);
+            std::size_t const br = head.find('[');
+            YAML::Node const& cnode = node;
+            if (dot == std::string::npos && br == std::string::npos) {
+                if (!cnode[head].IsDefined() || cnode[head].IsNull()) {
+                    YAML::Node v = YAML::Load(text);
+                    default_style(v); // as the node the default was written from
+                    node[head] = v;
+                }
+                break;
+            }
+            YAML::Node next;
+            if (br != std::string::npos) { // "key[i]"
+                std::string const key = head.substr(0, br);
+                auto const i = static_cast<std::size_t>(std::stoul(head.substr(br + 1)));
+                YAML::Node const list = cnode[key];
+                ok = list.IsDefined() && list.IsSequence() && i < list.size();
+                if (ok) {
+                    next.reset(list[i]);
+                }
+            } else {
+                YAML::Node const child = cnode[head];
+                ok = child.IsDefined() && child.IsMap();
+                if (ok) {
+                    next.reset(child);
+                }
+            }
+            if (!ok || dot == std::string::npos) {
+                break;
+            }
+            node.reset(next);
+            rest = rest.substr(dot + 1);
+        }
+    }
+    state_->defaults = other.state_->defaults;
 }
 
 Scenario& Scenario::operator=(Scenario const& other) {
@@ -277,6 +341,7 @@ void Scenario::set(std::string const& key_path, std::string const& yaml_value) {
     }
     node[parts.back()] = value;
     state_->overrides[key_path] = context.substr(6);
+    state_->applied.emplace_back(key_path, yaml_value);
 }
 
 std::optional<std::string> Scenario::get(std::string const& key_path) const {

@@ -160,6 +160,10 @@ public:
     // Recomputes capacities after EdgeState.capacity_factor changed.
     void refresh_all(RoadGraph const& g);
 
+    // Keeps `out[e]` (e.g. the world's EdgeState.occupancy) equal to this flow's pedestrians and
+    // vehicles on each link, for the layers that read the road state.
+    void publish_occupancy(std::span<std::int32_t> out);
+
     // Checkpoints: every dynamic array.
     void save(CheckpointWriter& w) const;
     void load(CheckpointReader const& r);
@@ -201,6 +205,7 @@ private:
     std::vector<Removals> removals_;
     std::vector<std::uint8_t> touched_;
     std::vector<EdgeId> touched_list_;
+    std::span<std::int32_t> occupancy_out_;
 };
 
 } // namespace tsunagi
