@@ -20,18 +20,35 @@ void Recorder::add_series(std::string name, std::string unit, std::string descri
         throw ModelError(fmt::format("time series '{}' registered after recording started", name));
     }
     series_.push_back(Series{std::move(name), std::move(unit), std::move(description),
-                             std::move(fill), {}});
+                             std::move(fill), {}, {}, 1.0});
+}
+
+void Recorder::add_share_series(std::string name, std::string description, ZoneFill numerator,
+                                ZoneFill denominator, double empty_value) {
+    add_series(std::move(name), "share", std::move(description), std::move(numerator));
+    series_.back().denominator = std::move(denominator);
+    series_.back().empty_value = empty_value;
 }
 
 void Recorder::record(double time_s) {
     std::size_t const nz = zones_.size();
     times_.push_back(time_s);
     std::vector<double> row(nz);
+    std::vector<double> den(nz);
     for (auto& s : series_) {
         std::fill(row.begin(), row.end(), 0.0);
         s.fill(row);
         comm_.allreduce_sum(row);
         zones_.aggregate_up(std::span<double>(row));
+        if (s.denominator) {
+            std::fill(den.begin(), den.end(), 0.0);
+            s.denominator(den);
+            comm_.allreduce_sum(den);
+            zones_.aggregate_up(std::span<double>(den));
+            for (std::size_t z = 0; z < nz; ++z) {
+                row[z] = den[z] > 0.0 ? row[z] / den[z] : s.empty_value;
+            }
+        }
         s.values.insert(s.values.end(), row.begin(), row.end());
     }
 }

@@ -26,11 +26,18 @@ public:
         std::string description;
         ZoneFill fill;
         std::vector<double> values; // time-major: values[t * zones + z]
+        ZoneFill denominator;       // set for share series (see add_share_series)
+        double empty_value = 1.0;
     };
 
     Recorder(Zones const& zones, Communicator& comm) : zones_(zones), comm_(comm) {}
 
     void add_series(std::string name, std::string unit, std::string description, ZoneFill fill);
+    // A share per zone (e.g. of households with power): numerator and denominator are filled like
+    // counts, summed over ranks and up the zone hierarchy, and only then divided, so the share of
+    // a prefecture is that of its whole population. Zones whose denominator is 0 get empty_value.
+    void add_share_series(std::string name, std::string description, ZoneFill numerator,
+                          ZoneFill denominator, double empty_value = 1.0);
     // Samples every series at `time_s`.
     void record(double time_s);
 
