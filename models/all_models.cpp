@@ -1,4 +1,5 @@
 #include <tsunagi/evacuation/evacuation_model.hpp>
+#include <tsunagi/hazard/earthquake_model.hpp>
 #include <tsunagi/hazard/tsunami_model.hpp>
 #include <tsunagi/models/all_models.hpp>
 
@@ -7,6 +8,8 @@ namespace tsunagi {
 void register_all_models(ModelRegistry& registry) {
     // Hazard first: it writes the depth field that evacuation reads in the same tick.
     registry.add("hazard.tsunami", [] { return std::make_unique<hazard::TsunamiModel>(); });
+    // The shaking at t = 0 (ground motion layers for the damage models).
+    registry.add("hazard.earthquake", [] { return std::make_unique<hazard::EarthquakeModel>(); });
     registry.add("evacuation", [] { return std::make_unique<evacuation::EvacuationModel>(); });
 }
 
