@@ -2,6 +2,7 @@
 #include <tsunagi/evacuation/evacuation_model.hpp>
 #include <tsunagi/hazard/earthquake_model.hpp>
 #include <tsunagi/hazard/tsunami_model.hpp>
+#include <tsunagi/lifelines/lifelines_model.hpp>
 #include <tsunagi/models/all_models.hpp>
 
 namespace tsunagi {
@@ -15,6 +16,7 @@ void register_all_models(ModelRegistry& registry) {
     registry.add("hazard.earthquake", [] { return std::make_unique<hazard::EarthquakeModel>(); });
     registry.add("damage", [] { return std::make_unique<damage::DamageModel>(); });
     registry.add("evacuation", [] { return std::make_unique<evacuation::EvacuationModel>(); });
+    registry.add("lifelines", [] { return std::make_unique<lifelines::LifelinesModel>(); });
 }
 
 ModelRegistry default_model_registry() {

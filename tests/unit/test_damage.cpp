@@ -144,7 +144,8 @@ Scenario shaken(std::int64_t population, double duration_s, std::string const& t
         "    fault_type: crustal\n"
         "    faults:\n"
         "      - {x_km: 60, y_km: -15, strike_deg: 270, dip_deg: 20, length_km: 120,\n"
-        "         width_km: 60, top_depth_km: 3}\n",
+        "         width_km: 60, top_depth_km: 3}\n"
+        "lifelines: {period_s: 600}\n",
         "shaken.yaml");
     s.set("world.synthetic.population", std::to_string(population));
     s.set("scenario.duration_s", std::to_string(duration_s));
