@@ -160,6 +160,7 @@ void DamageModel::assess_roads(TickContext const& ctx) {
         if (hit[l] != 0) {
             initial_damage_[l] = hit[l];
             set_closure(l, hit[l], true);
+            pending_.push_back(static_cast<std::uint32_t>(l));
         }
     }
     publish_changes();
@@ -240,6 +241,13 @@ void DamageModel::run_crews(TickContext const& t) {
             }
         }
         publish_changes();
+        // Links waiting for a crew (the list shrinks as jobs are taken).
+        std::erase_if(pending_, [&](std::uint32_t l) { return job_taken_[l] != 0; });
+        if (pending_.empty() || std::none_of(crews_.begin(), crews_.end(), [&](Crew const& c) {
+                return c.job < 0 && c.free_at_s <= now;
+            })) {
+            break;
+        }
         // Free crews take the most urgent job they can reach: emergency routes first, debris
         // before bridges, nearest a depot first, then by link id.
         refresh_depot_costs();
@@ -249,7 +257,7 @@ void DamageModel::run_crews(TickContext const& t) {
             }
             std::int64_t best = -1;
             std::array<double, 4> best_key{};
-            for (std::size_t l = 0; l < link_edge_.size(); ++l) {
+            for (std::uint32_t const l : pending_) {
                 std::uint8_t const d = closure_[l] & (kDebris | kBridgeDown);
                 if (d == 0 || job_taken_[l] != 0 || (closure_[l] & kFlooded) != 0) {
                     continue;

@@ -87,6 +87,7 @@ private:
     };
     std::vector<Crew> crews_;
     std::vector<std::uint8_t> job_taken_;
+    std::vector<std::uint32_t> pending_;           // damaged links no crew has taken yet
     std::vector<NodeId> depots_;
     RouteTree depot_tree_;
     std::uint64_t depot_tree_version_ = ~0ull;
