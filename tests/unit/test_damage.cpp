@@ -211,7 +211,8 @@ TEST(DamageModel, DebrisAndFailedBridgesCloseRoadsAndCrewsReopenThem) {
     s.set("world.synthetic.tsunami.height_m=0"); // shaking only
     s.set("damage.roads.bridge_fragility.mu=0"); // every bridge fails
     s.set("world.synthetic.rivers=3");
-    s.set("damage.roads.crews={count: 30, start_s: 600, clear_time_s: 1200, bridge_repair_s: 3600}");
+    s.set("damage.roads.crews={count: 30, start_s: 600, clear_time_s: 1200, "
+          "bridge_repair_s: 3600}");
     RunOptions o;
     o.threads = 2;
     o.check_invariants = true;
@@ -280,7 +281,8 @@ TEST(DamageModel, WithoutCrewsNothingReopens) {
     RunOutput const out = sim.output();
     EXPECT_GT(kpi(out, "roads_blocked"), 0);
     EXPECT_EQ(kpi(out, "roads_cleared"), 0);
-    EXPECT_EQ(kpi(out, "roads_still_damaged"), kpi(out, "roads_blocked") + kpi(out, "bridges_failed"));
+    EXPECT_EQ(kpi(out, "roads_still_damaged"),
+              kpi(out, "roads_blocked") + kpi(out, "bridges_failed"));
 }
 
 namespace {
@@ -377,8 +379,8 @@ TEST(DamageModel, FloodedRoadsCloseAndEvacueesReRouteInTheSameTick) {
 
 TEST(DamageModel, BadKeysAreRejectedWithTheirKey) {
     auto message = [](std::string const& set) {
-        Scenario s = Scenario::from_string("scenario: {name: x}\nworld: {synthetic: {population: 2000}}\n",
-                                           "x.yaml");
+        Scenario s = Scenario::from_string(
+            "scenario: {name: x}\nworld: {synthetic: {population: 2000}}\n", "x.yaml");
         s.set(set);
         try {
             Simulation sim(std::move(s), RunOptions{}, default_model_registry());
@@ -389,7 +391,8 @@ TEST(DamageModel, BadKeysAreRejectedWithTheirKey) {
     };
     EXPECT_THAT(message("damage.roads.flood_closure_depth_m=-1"),
                 HasSubstr("[damage.roads.flood_closure_depth_m]: expected a number > 0, got -1"));
-    EXPECT_THAT(message("damage.buildings.stock={share_wood_pre1962: 0.6, share_wood_1962_1981: 0.6}"),
+    EXPECT_THAT(message("damage.buildings.stock={share_wood_pre1962: 0.6, "
+                        "share_wood_1962_1981: 0.6}"),
                 HasSubstr("[damage.buildings.stock.share_wood_1962_1981]: the wooden era shares "
                           "add up to 1.2"));
     EXPECT_THAT(message("damage.casualties.indoor_share.day=1.5"),

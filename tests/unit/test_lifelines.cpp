@@ -238,8 +238,8 @@ TEST(CoupledStack, SameResultsForOneAndTwoThreads) {
 
 TEST(LifelinesModel, BadKeysAreRejectedWithTheirKey) {
     auto message = [](std::string const& set) {
-        Scenario s = Scenario::from_string("scenario: {name: x}\nworld: {synthetic: {population: 2000}}\n",
-                                           "x.yaml");
+        Scenario s = Scenario::from_string(
+            "scenario: {name: x}\nworld: {synthetic: {population: 2000}}\n", "x.yaml");
         s.set(set);
         try {
             Simulation sim(std::move(s), RunOptions{}, default_model_registry());
@@ -252,7 +252,8 @@ TEST(LifelinesModel, BadKeysAreRejectedWithTheirKey) {
                 HasSubstr("[lifelines.power.feeders_per_substation]: expected a whole number in "
                           "[1, 64], got 0"));
     EXPECT_THAT(message("lifelines.water.crews.count=-1"),
-                HasSubstr("[lifelines.water.crews.count]: expected a whole number in [0, 1000000]"));
+                HasSubstr("[lifelines.water.crews.count]: expected a whole number in "
+                          "[0, 1000000]"));
     EXPECT_THAT(message("lifelines.period_s=0"),
                 HasSubstr("[lifelines.period_s]: expected a number in (0, 86400]"));
     EXPECT_THAT(message("lifelines.telecom.station_fragility.sigma=-1"),

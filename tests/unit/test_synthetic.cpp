@@ -231,7 +231,8 @@ TEST(Synthetic, CarriesBuildingsGroundBridgesAndLifelines) {
 
 TEST(Synthetic, InfrastructureKeysAreValidated) {
     Scenario s = Scenario::from_string(
-        "synthetic:\n  buildings: {share_wood_pre1962: 0.7, share_wood_1962_1981: 0.5}\n", "w.yaml");
+        "synthetic:\n  buildings: {share_wood_pre1962: 0.7, share_wood_1962_1981: 0.5}\n",
+        "w.yaml");
     try {
         SyntheticConfig::from(s.root().child("synthetic"));
         FAIL() << "expected ScenarioError";

@@ -109,9 +109,9 @@ void DamageModel::assess_buildings(TickContext const& ctx) {
                 if (!(pop > 0.0)) {
                     pop = total * cfg_.persons_per_building;
                 }
-                double const d = std::min(
-                    1.0, indoor * (cfg_.death_rate_wood * wood_c + cfg_.death_rate_nonwood * non_c) /
-                             pop);
+                double const deaths =
+                    cfg_.death_rate_wood * wood_c + cfg_.death_rate_nonwood * non_c;
+                double const d = std::min(1.0, indoor * deaths / pop);
                 double const t =
                     std::min(1.0 - d, indoor * cfg_.trapped_rate * (wood_c + non_c) / total);
                 p_death.data[c] = static_cast<float>(d);

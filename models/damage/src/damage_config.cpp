@@ -23,7 +23,8 @@ DamageConfig DamageConfig::from(ConfigNode const& n) {
     c.persons_per_building =
         st.number("persons_per_building", c.persons_per_building, Bounds{0.1, 1000.0});
     c.wood_share = st.number("wood_share", c.wood_share, Bounds::fraction());
-    c.share_wood_pre1962 = st.number("share_wood_pre1962", c.share_wood_pre1962, Bounds::fraction());
+    c.share_wood_pre1962 =
+        st.number("share_wood_pre1962", c.share_wood_pre1962, Bounds::fraction());
     c.share_wood_1962_1981 =
         st.number("share_wood_1962_1981", c.share_wood_1962_1981, Bounds::fraction());
     c.share_nonwood_pre1982 =
@@ -32,13 +33,15 @@ DamageConfig DamageConfig::from(ConfigNode const& n) {
         st.fail("share_wood_1962_1981",
                 fmt::format("the wooden era shares add up to {} (> 1)",
                             c.share_wood_pre1962 + c.share_wood_1962_1981),
-                "lower share_wood_pre1962 or share_wood_1962_1981; the rest is built 1982 or later");
+                "lower share_wood_pre1962 or share_wood_1962_1981; the rest is built 1982 or "
+                "later");
     }
 
     auto ca = n.child("casualties");
     c.casualties = ca.boolean("enabled", c.casualties);
     c.death_rate_wood = ca.number("death_rate_wood", c.death_rate_wood, Bounds::fraction());
-    c.death_rate_nonwood = ca.number("death_rate_nonwood", c.death_rate_nonwood, Bounds::fraction());
+    c.death_rate_nonwood =
+        ca.number("death_rate_nonwood", c.death_rate_nonwood, Bounds::fraction());
     c.trapped_rate = ca.number("trapped_rate", c.trapped_rate, Bounds::fraction());
     auto in = ca.child("indoor_share");
     c.indoor_night = in.number("night", c.indoor_night, Bounds::fraction());

@@ -15,7 +15,9 @@ namespace {
 Tick period_ticks(double seconds, double tick_s) {
     return std::max<Tick>(1, std::llround(seconds / tick_s));
 }
-std::size_t zone_or_root(std::int32_t z) noexcept { return z < 0 ? 0 : static_cast<std::size_t>(z); }
+std::size_t zone_or_root(std::int32_t z) noexcept {
+    return z < 0 ? 0 : static_cast<std::size_t>(z);
+}
 } // namespace
 
 void DamageModel::configure(ConfigNode const& section) { cfg_ = DamageConfig::from(section); }

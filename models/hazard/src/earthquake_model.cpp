@@ -76,7 +76,9 @@ EarthquakeConfig EarthquakeConfig::from(ConfigNode const& n) {
     return c;
 }
 
-void EarthquakeModel::configure(ConfigNode const& section) { cfg_ = EarthquakeConfig::from(section); }
+void EarthquakeModel::configure(ConfigNode const& section) {
+    cfg_ = EarthquakeConfig::from(section);
+}
 
 void EarthquakeModel::declare(ModelBuilder& b) {
     world_ = &b.world();

@@ -54,12 +54,15 @@ std::vector<LifelinesModel::Job> LifelinesModel::jobs(Lifeline l) const {
             }
         }
         for (std::size_t p = 0; p < pt_cell_.size(); ++p) {
+            bool const wet = static_cast<double>(depth[pt_cell_[p]]) >= pc.flood_depth_m;
             if ((pt_breaks_[p] == 0 && pt_flooded_[p] == 0) || (pt_in_repair_[p] & bit) != 0 ||
-                (pt_flooded_[p] != 0 && static_cast<double>(depth[pt_cell_[p]]) >= pc.flood_depth_m)) {
+                (pt_flooded_[p] != 0 && wet)) {
                 continue;
             }
-            double const h = pt_breaks_[p] * pc.pole_repair_h + (pt_flooded_[p] ? pc.flood_repair_h : 0.0);
-            out.push_back(Job{2, static_cast<std::uint32_t>(p), pt_persons_[p] / h, h, pt_node_[p]});
+            double const h =
+                pt_breaks_[p] * pc.pole_repair_h + (pt_flooded_[p] != 0 ? pc.flood_repair_h : 0.0);
+            out.push_back(
+                Job{2, static_cast<std::uint32_t>(p), pt_persons_[p] / h, h, pt_node_[p]});
         }
     } else if (l == kWater) {
         auto const& wc = cfg_.water;

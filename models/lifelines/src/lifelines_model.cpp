@@ -77,7 +77,8 @@ void LifelinesModel::declare(ModelBuilder& b) {
     rec.add_series("power_outage_households", "households", "households without power",
                    [this](std::span<double> out) {
                        for (std::size_t z = 0; z < zone_persons_.size(); ++z) {
-                           out[z] = (zone_persons_[z] - zone_power_[z]) / cfg_.persons_per_household;
+                           out[z] = (zone_persons_[z] - zone_power_[z]) /
+                                    cfg_.persons_per_household;
                        }
                    });
     rec.add_series("water_outage_people", "persons", "residents without running water",
@@ -296,8 +297,9 @@ void LifelinesModel::evaluate(double now) {
             water = d0 > 0.0 ? 1.0 - pt_wshare0_[p] * pt_wdamage_[p] / d0 : 1.0;
         }
         pt_water_[p] = static_cast<float>(water);
-        bool const tel = pt_station_[p] >= 0 ? station_up[static_cast<std::size_t>(pt_station_[p])] != 0
-                                             : on_power(pi, cfg_.telecom.default_battery_hours);
+        bool const tel = pt_station_[p] >= 0
+                             ? station_up[static_cast<std::size_t>(pt_station_[p])] != 0
+                             : on_power(pi, cfg_.telecom.default_battery_hours);
         pt_telecom_[p] = tel ? 1 : 0;
         double const persons = pt_persons_[p];
         std::size_t const z = pt_zone_[p];

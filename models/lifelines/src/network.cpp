@@ -78,8 +78,9 @@ void LifelinesModel::build_network() {
             if (c == kNoCell) {
                 continue; // outside the grid: cannot serve anyone here
             }
-            double const backup =
-                fac[f].backup_hours > 0.0f ? static_cast<double>(fac[f].backup_hours) : default_backup;
+            double const backup = fac[f].backup_hours > 0.0f
+                                      ? static_cast<double>(fac[f].backup_hours)
+                                      : default_backup;
             out.push_back(Source{f, c, fac[f].node, 0, backup, kIntact, false});
         }
         return out;
@@ -158,8 +159,8 @@ void LifelinesModel::build_network() {
                 continue;
             }
             auto const& source = src[static_cast<std::size_t>(s)];
-            std::size_t const line = static_cast<std::size_t>(s) * static_cast<std::size_t>(k) +
-                                     static_cast<std::size_t>(sector(g, source.cell, pt_cell_[p], k));
+            auto const j = static_cast<std::size_t>(sector(g, source.cell, pt_cell_[p], k));
+            std::size_t const line = static_cast<std::size_t>(s) * static_cast<std::size_t>(k) + j;
             pt_line[p] = static_cast<std::int32_t>(line);
             line_km[line] = std::max(line_km[line], distance_km(g, source.cell, pt_cell_[p]));
             line_persons[line] += pt_persons_[p];

@@ -239,8 +239,8 @@ void add_synthetic_infrastructure(World& w, SyntheticConfig const& c) {
                 ic.vs30_lowland_mps + (ic.vs30_upland_mps - ic.vs30_lowland_mps) *
                                           (1.0 - std::exp(-std::max(0.0, z) / ic.vs30_scale_m)));
             if (ic.liquefaction_max_elevation_m > 0.0 && z < ic.liquefaction_max_elevation_m) {
-                pl[i] = static_cast<float>(ic.liquefaction_pl_max *
-                                           (1.0 - std::max(0.0, z) / ic.liquefaction_max_elevation_m));
+                double const f = 1.0 - std::max(0.0, z) / ic.liquefaction_max_elevation_m;
+                pl[i] = static_cast<float>(ic.liquefaction_pl_max * f);
             }
         }
         w.layers[vs30.name] = std::move(vs30);
@@ -297,7 +297,8 @@ void add_synthetic_infrastructure(World& w, SyntheticConfig const& c) {
             ic.substations > 0 ? ic.substations
                                : std::max<std::int64_t>(ntown, std::llround(pop / 15000.0));
         std::int64_t const nbs =
-            ic.base_stations > 0 ? ic.base_stations : std::max<std::int64_t>(ntown, std::llround(pop / 2000.0));
+            ic.base_stations > 0 ? ic.base_stations
+                                 : std::max<std::int64_t>(ntown, std::llround(pop / 2000.0));
         std::int64_t const nplant = ic.water_plants > 0
                                         ? ic.water_plants
                                         : std::max<std::int64_t>(1, std::llround(pop / 60000.0));

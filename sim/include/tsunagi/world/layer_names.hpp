@@ -16,7 +16,8 @@ inline constexpr std::string_view kNonWood1982on = "buildings_nonwood_1982_on";
 
 // Ground.
 inline constexpr std::string_view kVs30 = "vs30_mps";                        // m/s
-inline constexpr std::string_view kSiteAmplification = "site_amplification"; // PGV factor vs Vs30 600
+// PGV factor relative to Vs30 = 600 m/s.
+inline constexpr std::string_view kSiteAmplification = "site_amplification";
 inline constexpr std::string_view kLiquefactionPL = "liquefaction_pl";       // PL index
 
 // Written by the earthquake model (hazard.earthquake).

@@ -2,8 +2,8 @@
 // Tsunami inundation over time, from the static fields the world carries: the time water first
 // reaches each cell (tsunami_arrival_s) and the maximum depth there (tsunami_max_depth_m).
 //
-//   depth(c, t) = D_max(c) · rise((t − t_arr(c)) / T_rise)            while t − t_arr ≤ T_rise + T_hold
-//              = D_max(c) · exp(−(t − t_arr − T_rise − T_hold) / T_rec)  afterwards (recession)
+//   depth(c, t) = D_max(c) · rise((t − t_arr(c)) / T_rise)     while t − t_arr ≤ T_rise + T_hold
+//              = D_max(c) · exp(−(t − t_arr − T_rise − T_hold) / T_rec)    afterwards
 //
 // rise(f) = clamp(f, 0, 1) (linear, the default) or (1 − cos(π·clamp(f, 0, 1))) / 2 (cosine: a
 // smooth start and crest). With T_hold = ∞ (the default) the maximum is held for the rest of the

@@ -135,7 +135,8 @@ private:
     double power_out_peak_hh_ = 0.0, water_out_peak_ = 0.0, telecom_out_peak_ = 0.0;
 
     // Damage counts at the shock (and by flooding).
-    std::int64_t subs_failed_ = 0, plants_failed_ = 0, stations_failed_ = 0, flooded_facilities_ = 0;
+    std::int64_t subs_failed_ = 0, plants_failed_ = 0, stations_failed_ = 0;
+    std::int64_t flooded_facilities_ = 0;
     std::int64_t feeders_failed_ = 0, poles_broken_ = 0, mains_failed_ = 0, points_flooded_ = 0;
     double pipe_damages_ = 0.0;
     std::array<std::int64_t, 3> repairs_{};
