@@ -174,10 +174,16 @@ int run_command(RunArgs const& a) {
                    sim.engine().clock().total_ticks(), sim.config().tick_s,
                    sim.engine().pool().threads());
     }
-    ProgressBar bar(sim.engine().clock().total_ticks(), sim.config().tick_s, stderr, !quiet);
+    Clock const& clock = sim.engine().clock();
+    ProgressBar bar(clock.total_ticks(), [&clock](std::int64_t t) { return clock.time_of(t); },
+                    stderr, !quiet);
+    // Checkpoints every checkpoint_every_s of simulated time: after the tick that reaches or
+    // passes each multiple (ticks may get longer during the run, see scenario.coarse_tick_s).
+    Tick const every_base = checkpoint_ticks;
     sim.run([&](Tick done, Tick total) {
         bar.update(done);
-        if (checkpoint_ticks > 0 && done % checkpoint_ticks == 0 && done < total) {
+        if (every_base > 0 && done > 0 && done < total &&
+            clock.base_of(done) / every_base > clock.base_of(done - 1) / every_base) {
             auto const file = fmt::format("{}_t{}.h5", prefix.string(), done);
             sim.write_checkpoint(file);
             if (!quiet) {

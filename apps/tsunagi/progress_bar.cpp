@@ -14,9 +14,10 @@ std::string format_hms(double seconds) {
     return fmt::format("{}:{:02d}:{:02d}", s / 3600, (s / 60) % 60, s % 60);
 }
 
-ProgressBar::ProgressBar(std::int64_t total, double tick_s, std::FILE* out, bool enabled)
+ProgressBar::ProgressBar(std::int64_t total, std::function<double(std::int64_t)> time_of,
+                         std::FILE* out, bool enabled)
     : total_(std::max<std::int64_t>(total, 1))
-    , tick_s_(tick_s)
+    , time_of_(std::move(time_of))
     , out_(out)
     , enabled_(enabled)
     , tty_(isatty(fileno(out)) != 0)
@@ -48,8 +49,8 @@ void ProgressBar::draw(std::int64_t done, bool final) {
     double const elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     double const eta = frac > 0.0 ? elapsed * (1.0 - frac) / frac : 0.0;
-    std::string const sim = format_hms(static_cast<double>(done) * tick_s_);
-    std::string const end = format_hms(static_cast<double>(total_) * tick_s_);
+    std::string const sim = format_hms(time_of_(done));
+    std::string const end = format_hms(time_of_(total_));
     if (tty_) {
         constexpr int kWidth = 30;
         int const filled = static_cast<int>(frac * kWidth);

@@ -5,21 +5,24 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <string>
 
 namespace tsunagi::cli {
 
 class ProgressBar {
 public:
-    // total: ticks; tick_s: simulated seconds per tick (for the simulated-time display).
-    ProgressBar(std::int64_t total, double tick_s, std::FILE* out, bool enabled);
+    // total: ticks; time_of: simulated seconds when a tick starts (for the simulated-time
+    // display; ticks may get longer during a run, see Clock).
+    ProgressBar(std::int64_t total, std::function<double(std::int64_t)> time_of, std::FILE* out,
+                bool enabled);
     void update(std::int64_t done);
     void finish();
 
 private:
     void draw(std::int64_t done, bool final);
     std::int64_t total_;
-    double tick_s_;
+    std::function<double(std::int64_t)> time_of_;
     std::FILE* out_;
     bool enabled_;
     bool tty_;

@@ -150,5 +150,11 @@ def test_bad_restarts(tmp_path, demo):
     assert r.returncode == 2 and "cannot be given with it" in r.stderr
     r = tsunagi("run", "-o", tmp_path / "x.h5", "-q")
     assert r.returncode == 2 and "needs a SCENARIO" in r.stderr
+    r = tsunagi("run", "--restart", tmp_path / "gone.ckpt_t60.h5", "-o", tmp_path / "x.h5")
+    assert r.returncode == 2 and "gone.ckpt_t60.h5: checkpoint not found" in r.stderr
+    assert "--checkpoint-every" in r.stderr
+    r = tsunagi("run", "--restart", tmp_path / "k.ckpt_t60.rank0.h5", "-o", tmp_path / "x.h5")
+    assert r.returncode == 2 and "without .rank<N>" in r.stderr
+    assert not (tmp_path / "x.h5").exists()
     err = run_bad(tmp_path, demo, *SMALL, "--checkpoint-every", "2.5")
     assert "not a whole number of base ticks" in err

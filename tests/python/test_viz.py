@@ -29,8 +29,8 @@ def test_standard_set_files_and_sizes(small_results, tmp_path):
     expected = {"summary.png", "map_elevation.png", "map_inundation.png",
                 "map_roads_congestion.png", "map_roads_state.png", "map_shelters.png",
                 "map_density.png", "evacuation_curve.png", "deaths_by_zone.png",
-                "outcome_by_age.png", "evacuation.gif"}
-    assert names == expected  # no lifeline or supply results in this output: skipped
+                "outcome_by_age.png", "lifeline_service.png", "evacuation.gif"}
+    assert names == expected  # no supply results in this output: skipped
     assert png_size(tmp_path / "summary.png")[0] == 1600
     for name in expected - {"summary.png", "evacuation.gif"}:
         w, h = png_size(tmp_path / name)
@@ -96,8 +96,14 @@ def test_lifeline_service_on_synthetic_tables():
     plt.close("all")
 
 
-def test_lifeline_and_supply_charts_skip_absent_results(small_results):
-    assert viz.lifeline_service(small_results) is None
+def test_lifeline_chart_from_a_run_and_supply_chart_skipped_without_results(small_results):
+    ax = viz.lifeline_service(small_results)  # the lifelines model runs in every scenario
+    labels = {line.get_label() for line in ax.lines}
+    assert {"power", "water", "telecom", "roads"} <= labels and ax.get_ylabel() == "% served"
+    for line in ax.lines:
+        y = line.get_ydata()
+        assert ((0 <= y) & (y <= 100)).all()
+    plt.close("all")
     assert viz.supply_shortfall(small_results) is None
 
 

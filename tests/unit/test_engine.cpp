@@ -219,3 +219,35 @@ TEST(Engine, TasksKeepTheirPeriodsInSecondsWhenTicksGetLonger) {
     EXPECT_EQ(e.recorder().times(),
               (std::vector<double>{0, 300, 600, 900, 1200, 1500, 1800, 2100, 2400}));
 }
+
+TEST(Recorder, ShareSeriesDivideTheTotalsOfEachZone) {
+    // Two municipalities under one prefecture: 30 of 40 and 10 of 60 served. The prefecture's
+    // share is 40 / 100 (not the mean of 0.75 and 0.167); a zone with nothing to serve gets the
+    // empty value.
+    Zones zones;
+    zones.add({"JP", "Japan", ZoneLevel::Country, -1});
+    zones.add({"99", "P", ZoneLevel::Prefecture, 0});
+    zones.add({"99201", "A", ZoneLevel::Municipality, 1});
+    zones.add({"99202", "B", ZoneLevel::Municipality, 1});
+    zones.add({"98", "Q", ZoneLevel::Prefecture, 0});
+    SerialCommunicator comm;
+    Recorder rec(zones, comm);
+    rec.add_share_series(
+        "served", "share served",
+        [](std::span<double> z) {
+            z[2] = 30.0;
+            z[3] = 10.0;
+        },
+        [](std::span<double> z) {
+            z[2] = 40.0;
+            z[3] = 60.0;
+        });
+    rec.record(0.0);
+    auto const& s = rec.series().at(0);
+    EXPECT_EQ(s.unit, "share");
+    EXPECT_DOUBLE_EQ(s.values[0], 0.4);
+    EXPECT_DOUBLE_EQ(s.values[1], 0.4);
+    EXPECT_DOUBLE_EQ(s.values[2], 0.75);
+    EXPECT_DOUBLE_EQ(s.values[3], 10.0 / 60.0);
+    EXPECT_DOUBLE_EQ(s.values[4], 1.0);
+}

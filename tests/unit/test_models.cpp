@@ -108,7 +108,8 @@ TEST(EvacuationModel, TheSeedMattersButTheGeographyStays) {
     RunOutput a = run(s1);
     RunOutput b = run(s2);
     EXPECT_EQ(kpi(a, "at_risk"), kpi(b, "at_risk")); // same world
-    EXPECT_NE(a.series[0].values, b.series[0].values); // different departures
+    EXPECT_NE(a.find_series("evacuated_safe")->values,
+              b.find_series("evacuated_safe")->values); // different departures
 }
 
 TEST(EvacuationModel, NobodyDiesIfTheWaterComesAfterTheEnd) {

@@ -1,6 +1,7 @@
 #include <tsunagi/core/error.hpp>
 #include <tsunagi/core/scenario.hpp>
 #include <tsunagi/routing/route_tree.hpp>
+#include <tsunagi/world/layer_names.hpp>
 #include <tsunagi/world/synthetic.hpp>
 
 #include <gtest/gtest.h>
@@ -153,4 +154,94 @@ TEST(Synthetic, ConfigurationIsValidated) {
     EXPECT_EQ(utm_epsg_for(133.0, 33.2), 6690);
     EXPECT_EQ(utm_epsg_for(139.7, 35.7), 6691);
     EXPECT_EQ(utm_epsg_for(9.5, 47.1), 32632);
+}
+
+TEST(Synthetic, CarriesBuildingsGroundBridgesAndLifelines) {
+    SyntheticConfig c = config(60000, 2); // three towns
+    World w = make_synthetic_world(c);
+    auto const& ic = c.infrastructure;
+    // Building stock: population / persons_per_building in all, more wood in sparse cells.
+    double total = 0.0, wood = 0.0;
+    for (auto name : {layer::kWoodPre1962, layer::kWood1962to1981, layer::kWood1982on,
+                      layer::kNonWoodPre1982, layer::kNonWood1982on}) {
+        auto const& l = w.layers.at(std::string(name));
+        ASSERT_EQ(l.data.size(), w.grid.cells());
+        double const sum = std::accumulate(l.data.begin(), l.data.end(), 0.0);
+        total += sum;
+        wood += std::string_view(name).find("nonwood") == std::string_view::npos ? sum : 0.0;
+    }
+    EXPECT_NEAR(total, 60000.0 / ic.persons_per_building, 1.0);
+    EXPECT_GT(wood / total, ic.wood_share_dense);
+    EXPECT_LT(wood / total, ic.wood_share_rural);
+    // Ground: Vs30 in its range, rising with elevation; liquefaction only on the low coast.
+    auto const& vs30 = w.layers.at(std::string(layer::kVs30));
+    auto const& pl = w.layers.at(std::string(layer::kLiquefactionPL));
+    bool any_pl = false;
+    for (CellId i = 0; i < w.grid.cells(); ++i) {
+        if (w.zone[i] < 0) {
+            continue;
+        }
+        EXPECT_GE(vs30[i], ic.vs30_lowland_mps - 1e-3);
+        EXPECT_LE(vs30[i], ic.vs30_upland_mps + 1e-3);
+        if (pl[i] > 0.0f) {
+            any_pl = true;
+            EXPECT_LT(w.elevation_m[i], ic.liquefaction_max_elevation_m);
+        }
+    }
+    EXPECT_TRUE(any_pl);
+    // Bridges where roads cross a river at a municipal boundary; arterials are emergency routes.
+    auto const& bridge = w.edge_layers.at(std::string(layer::kBridge));
+    auto const& em = w.edge_layers.at(std::string(layer::kEmergencyRoute));
+    std::size_t bridges = 0;
+    for (EdgeId e = 0; e < w.roads.edge_count(); ++e) {
+        if (bridge[e] > 0.5f) {
+            ++bridges;
+            CellId const a = w.node_cell[w.roads.source()[e]];
+            CellId const b = w.node_cell[w.roads.target()[e]];
+            EXPECT_NE(w.zone[a], w.zone[b]) << "bridge " << e << " does not cross a boundary";
+        }
+        EXPECT_EQ(em[e] > 0.5f, w.roads.road_class()[e] == RoadClass::Secondary);
+    }
+    EXPECT_GT(bridges, 0u);
+    // Lifeline facilities: at least one substation and base station per town, a water plant on
+    // dry ground, with their backup hours.
+    auto subs = w.facilities.of_kind(FacilityKind::Substation);
+    auto plants = w.facilities.of_kind(FacilityKind::WaterPlant);
+    auto stations = w.facilities.of_kind(FacilityKind::BaseStation);
+    EXPECT_GE(subs.size(), 4u); // 60,000 / 15,000
+    EXPECT_EQ(plants.size(), 1u);
+    EXPECT_GE(stations.size(), 30u);
+    for (auto f : plants) {
+        EXPECT_EQ(w.tsunami_max_depth_m[w.node_cell[w.facilities[f].node]], 0.0f);
+        EXPECT_FLOAT_EQ(w.facilities[f].backup_hours, 12.0f);
+    }
+    for (auto f : stations) {
+        EXPECT_FLOAT_EQ(w.facilities[f].backup_hours, 3.0f);
+        EXPECT_NE(w.facilities[f].zone, kNoZone);
+    }
+    // Deterministic for a seed.
+    World again = make_synthetic_world(c);
+    EXPECT_EQ(again.layers.at(std::string(layer::kWoodPre1962)).data,
+              w.layers.at(std::string(layer::kWoodPre1962)).data);
+    ASSERT_EQ(again.facilities.size(), w.facilities.size());
+    for (FacilityId f = 0; f < w.facilities.size(); ++f) {
+        EXPECT_EQ(again.facilities[f].node, w.facilities[f].node);
+    }
+}
+
+TEST(Synthetic, InfrastructureKeysAreValidated) {
+    Scenario s = Scenario::from_string(
+        "synthetic:\n  buildings: {share_wood_pre1962: 0.7, share_wood_1962_1981: 0.5}\n",
+        "w.yaml");
+    try {
+        SyntheticConfig::from(s.root().child("synthetic"));
+        FAIL() << "expected ScenarioError";
+    } catch (ScenarioError const& e) {
+        EXPECT_NE(std::string(e.what()).find("[synthetic.buildings.share_wood_1962_1981]: the "
+                                             "wooden era shares add up to 1.2"),
+                  std::string::npos)
+            << e.what();
+    }
+    Scenario t = Scenario::from_string("synthetic:\n  lifelines: {base_stations: -3}\n", "w.yaml");
+    EXPECT_THROW(SyntheticConfig::from(t.root().child("synthetic")), ScenarioError);
 }

@@ -246,6 +246,7 @@ void EvacuationModel::save(CheckpointWriter& w) const {
           std::pair{"not_exposed", &not_exposed_}, std::pair{"safe", &safe_},
           std::pair{"dead", &dead_}, std::pair{"walking", &walking_},
           std::pair{"driving", &driving_}, std::pair{"stranded", &stranded_},
+          std::pair{"collapse_dead", &collapse_dead_}, std::pair{"trapped", &trapped_},
           std::pair{"arrival_minute", &arrival_minute_}}) {
         w.put(name, *v);
     }
@@ -253,6 +254,8 @@ void EvacuationModel::save(CheckpointWriter& w) const {
     w.put_value("risk_age", risk_age_);
     w.put_value("safe_age", safe_age_);
     w.put_value("dead_age", dead_age_);
+    w.put_value("collapse_dead_age", collapse_dead_age_);
+    w.put_value("trapped_drowned", trapped_drowned_);
     w.put_value("unreachable", unreachable_);
     w.put_value("dependents_stranded", dependents_stranded_);
     w.put_value("cars", cars_);
@@ -279,6 +282,7 @@ void EvacuationModel::load(CheckpointReader const& r) {
           std::pair{"not_exposed", &not_exposed_}, std::pair{"safe", &safe_},
           std::pair{"dead", &dead_}, std::pair{"walking", &walking_},
           std::pair{"driving", &driving_}, std::pair{"stranded", &stranded_},
+          std::pair{"collapse_dead", &collapse_dead_}, std::pair{"trapped", &trapped_},
           std::pair{"arrival_minute", &arrival_minute_}}) {
         r.get(name, *v);
     }
@@ -286,6 +290,8 @@ void EvacuationModel::load(CheckpointReader const& r) {
     r.get_value("risk_age", risk_age_);
     r.get_value("safe_age", safe_age_);
     r.get_value("dead_age", dead_age_);
+    r.get_value("collapse_dead_age", collapse_dead_age_);
+    r.get_value("trapped_drowned", trapped_drowned_);
     r.get_value("unreachable", unreachable_);
     r.get_value("dependents_stranded", dependents_stranded_);
     r.get_value("cars", cars_);

@@ -51,6 +51,7 @@ void EvacuationModel::declare(ModelBuilder& b) {
     needs_ = r.add_field<std::uint8_t>("needs", 0);
     age_ = r.add_field<std::uint8_t>("age_band", kUnder65);
     at_end_ = r.add_field<std::uint8_t>("at_link_end", 0);
+    casualty_ = r.add_field<std::uint8_t>("casualty", kUnhurt);
     zone_ = r.add_field<std::uint16_t>("zone", kNoZone);
     household_ = r.add_field<std::uint32_t>("household", 0);
     home_cell_ = r.add_field<std::uint32_t>("home_cell", kNoCell);
@@ -65,7 +66,7 @@ void EvacuationModel::declare(ModelBuilder& b) {
 
     std::size_t const nz = world_->zones.size();
     for (auto* v : {&population_, &at_risk_, &not_exposed_, &safe_, &dead_, &walking_, &driving_,
-                    &stranded_}) {
+                    &stranded_, &collapse_dead_, &trapped_}) {
         v->assign(nz, 0);
     }
     arrival_minute_.assign(static_cast<std::size_t>(b.duration_s() / 60.0) + 2, 0);
@@ -85,7 +86,8 @@ void EvacuationModel::declare(ModelBuilder& b) {
     auto& rec = b.recorder();
     rec.add_series("evacuated_safe", "persons", "residents who have reached a safe place",
                    fill(safe_));
-    rec.add_series("deaths_direct", "persons", "residents killed by the tsunami", fill(dead_));
+    rec.add_series("deaths_direct", "persons",
+                   "residents killed by the tsunami or by a building collapse", fill(dead_));
     rec.add_series("walking", "persons", "residents on their way on foot", fill(walking_));
     rec.add_series("driving", "vehicles", "cars on their way", fill(driving_));
     rec.add_series("in_shelters", "persons",
@@ -100,7 +102,8 @@ void EvacuationModel::declare(ModelBuilder& b) {
                    "residents in the hazard zone, alive and not yet safe",
                    [this](std::span<double> out) {
                        for (std::size_t z = 0; z < at_risk_.size(); ++z) {
-                           out[z] = static_cast<double>(at_risk_[z] - safe_[z] - dead_[z]);
+                           out[z] = static_cast<double>(at_risk_[z] - safe_[z] -
+                                                        (dead_[z] - collapse_dead_[z]));
                        }
                    });
 }
@@ -231,6 +234,9 @@ void EvacuationModel::die(std::size_t row) {
     r.column(at_end_)[row] = 0;
     atomic_add(dead_[z], std::int64_t{1});
     atomic_add(dead_age_[r.column(age_)[row]], std::int64_t{1});
+    if (r.column(casualty_)[row] == kTrapped) {
+        atomic_add(trapped_drowned_, std::int64_t{1});
+    }
 }
 
 void EvacuationModel::arrive(std::size_t row, NodeId at, double time_s) {
@@ -464,6 +470,8 @@ void EvacuationModel::check_invariants(TickContext const& t) const {
     auto const& part = world_->partition;
     std::size_t const nz = world_->zones.size();
     std::vector<std::int64_t> n(8 * nz, 0);
+    std::vector<std::int64_t> killed(nz, 0);
+    auto casualty = r.column(casualty_);
     std::vector<std::int32_t> ped(g.edge_count(), 0), car(g.edge_count(), 0);
     for (std::size_t i = 0; i < r.size(); ++i) {
         std::uint8_t const s = state[i];
@@ -472,6 +480,14 @@ void EvacuationModel::check_invariants(TickContext const& t) const {
         }
         if (s > kNotExposed) {
             throw ModelError(fmt::format("resident {}: invalid state {}", r.ids()[i], s));
+        }
+        if (casualty[i] == kKilledByCollapse) {
+            if (s != kDead) {
+                throw ModelError(fmt::format("tick {}: resident {} was killed by a collapse but "
+                                             "is in state {}",
+                                             t.tick, r.ids()[i], s));
+            }
+            ++killed[zone_or_root(zone[i])];
         }
         ++n[s * nz + zone_or_root(zone[i])];
         bool const on_link = s == kWalking || s == kDriving;
@@ -517,8 +533,9 @@ void EvacuationModel::check_invariants(TickContext const& t) const {
     }
     // Conservation over all ranks: scan counts against the transition counters.
     std::vector<std::int64_t> counters;
-    counters.reserve(6 * nz);
-    for (auto const* v : {&population_, &dead_, &safe_, &walking_, &driving_, &not_exposed_}) {
+    counters.reserve(7 * nz);
+    for (auto const* v :
+         {&population_, &dead_, &safe_, &walking_, &driving_, &not_exposed_, &collapse_dead_}) {
         counters.insert(counters.end(), v->begin(), v->end());
     }
     auto const& fac = world_->facilities;
@@ -531,6 +548,7 @@ void EvacuationModel::check_invariants(TickContext const& t) const {
         }
         sheltered += fac.occupancy()[f];
     }
+    n.insert(n.end(), killed.begin(), killed.end()); // n[8 nz + z]
     n.push_back(sheltered);
     comm_->allreduce_sum(n);
     comm_->allreduce_sum(counters);
@@ -549,6 +567,12 @@ void EvacuationModel::check_invariants(TickContext const& t) const {
                 t.tick, world_->zones[z].code, total, counter(0), n[kDead * nz + z], counter(1),
                 n[kSafe * nz + z], counter(2), n[kWalking * nz + z], counter(3),
                 n[kDriving * nz + z], counter(4)));
+        }
+        if (n[8 * nz + z] != counter(6)) {
+            throw ModelError(fmt::format("tick {}: zone {} counts {} collapse deaths but {} "
+                                         "residents were killed by a collapse",
+                                         t.tick, world_->zones[z].code, counter(6),
+                                         n[8 * nz + z]));
         }
     }
     std::int64_t safe = 0;
@@ -573,9 +597,10 @@ void EvacuationModel::report(Report& r) const {
     std::int64_t const risk = sum(at_risk_);
     std::int64_t const safe = sum(safe_);
     std::int64_t const dead = sum(dead_);
+    std::int64_t const collapse_dead = sum(collapse_dead_);
     std::vector<std::int64_t> exposed(at_risk_.size());
     for (std::size_t z = 0; z < exposed.size(); ++z) {
-        exposed[z] = at_risk_[z] - safe_[z] - dead_[z];
+        exposed[z] = at_risk_[z] - safe_[z] - (dead_[z] - collapse_dead_[z]);
     }
     auto const& fac = world_->facilities;
     std::int64_t in_shelters = 0, in_buildings = 0;
@@ -585,11 +610,19 @@ void EvacuationModel::report(Report& r) const {
     }
     r.count("population", pop, "residents at the time of the event");
     r.count("at_risk", risk,
-            "residents whose location at the event floods ≥ evacuation.safe_depth_m");
-    r.count("deaths_direct", dead, "residents killed directly by the tsunami");
-    r.count("deaths_tsunami", dead, "deaths from the tsunami (all direct deaths, for now)");
+            "residents alive after the shock whose location at the event floods ≥ "
+            "evacuation.safe_depth_m");
+    r.count("deaths_direct", dead,
+            "residents killed directly: by the tsunami or by a building collapse");
+    r.count("deaths_tsunami", dead - collapse_dead, "residents killed by the tsunami");
+    r.count("deaths_collapse", collapse_dead,
+            "residents killed by a building collapse at the shock (damage layer's probabilities)");
+    r.count("trapped", sum(trapped_),
+            "residents trapped in a collapsed building at the shock (自力脱出困難者)");
+    r.count("trapped_drowned", trapped_drowned_,
+            "trapped residents whom the tsunami then killed (counted in deaths_tsunami)");
     r.count("evacuated_safe", safe, "residents who reached a safe place");
-    r.count("still_exposed", risk - safe - dead,
+    r.count("still_exposed", risk - safe - (dead - collapse_dead),
             "residents in the hazard zone, alive and not safe at the end");
     r.count("not_exposed", sum(not_exposed_), "residents outside the hazard zone at the event");
     r.count("in_shelters", in_shelters, "evacuees in designated shelters at the end");
@@ -597,7 +630,8 @@ void EvacuationModel::report(Report& r) const {
     r.count("on_safe_ground", safe - in_shelters - in_buildings,
             "evacuees who reached safe ground outside shelters");
     r.count("stranded", sum(stranded_),
-            "residents unable to leave at the end: no route, or dependents with no helper");
+            "residents in the hazard zone unable to leave at the end: no route, dependents with "
+            "no helper, or trapped");
     r.count("dependents_without_helper", dependents_stranded_,
             "residents needing care, alone or with nobody able to help, who could not leave");
     r.count("unreachable", unreachable_, "residents at risk with no route to any safe place");
@@ -639,7 +673,9 @@ void EvacuationModel::report(Report& r) const {
 
     r.count_by_zone("population", population_, "residents at the time of the event");
     r.count_by_zone("at_risk", at_risk_, "residents in the hazard zone at the event");
-    r.count_by_zone("deaths_direct", dead_, "residents killed directly by the tsunami");
+    r.count_by_zone("deaths_direct", dead_, "residents killed by the tsunami or a collapse");
+    r.count_by_zone("deaths_collapse", collapse_dead_, "residents killed by a building collapse");
+    r.count_by_zone("trapped", trapped_, "residents trapped in a collapsed building");
     r.count_by_zone("evacuated_safe", safe_, "residents who reached a safe place");
     r.count_by_zone("still_exposed", exposed, "in the hazard zone, alive and not safe at the end");
     r.count_by_zone("not_exposed", not_exposed_, "outside the hazard zone at the event");
@@ -650,11 +686,13 @@ void EvacuationModel::report(Report& r) const {
     };
     std::array<std::int64_t, 3> exposed_age{};
     for (std::size_t b = 0; b < 3; ++b) {
-        exposed_age[b] = risk_age_[b] - safe_age_[b] - dead_age_[b];
+        exposed_age[b] = risk_age_[b] - safe_age_[b] - (dead_age_[b] - collapse_dead_age_[b]);
     }
     r.count_by("age", bands, "population", vec(pop_age_), "residents by age band");
     r.count_by("age", bands, "at_risk", vec(risk_age_), "residents in the hazard zone");
-    r.count_by("age", bands, "deaths_direct", vec(dead_age_), "killed by the tsunami");
+    r.count_by("age", bands, "deaths_direct", vec(dead_age_), "killed by the tsunami or a collapse");
+    r.count_by("age", bands, "deaths_collapse", vec(collapse_dead_age_),
+               "killed by a building collapse");
     r.count_by("age", bands, "evacuated_safe", vec(safe_age_), "reached a safe place");
     r.count_by("age", bands, "still_exposed", vec(exposed_age), "alive and not safe at the end");
 

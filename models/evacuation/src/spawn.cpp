@@ -6,6 +6,7 @@
 #include <tsunagi/comm/communicator.hpp>
 #include <tsunagi/core/error.hpp>
 #include <tsunagi/evacuation/evacuation_model.hpp>
+#include <tsunagi/world/layer_names.hpp>
 #include <tsunagi/world/node_locator.hpp>
 #include <tsunagi/world/world.hpp>
 
@@ -22,6 +23,7 @@ namespace {
 constexpr auto kHome = static_cast<std::uint8_t>(ResidentState::Home);
 constexpr auto kPassenger = static_cast<std::uint8_t>(ResidentState::Passenger);
 constexpr auto kStranded = static_cast<std::uint8_t>(ResidentState::Stranded);
+constexpr auto kDead = static_cast<std::uint8_t>(ResidentState::Dead);
 constexpr auto kNotExposed = static_cast<std::uint8_t>(ResidentState::NotExposed);
 // profile bits: 0-1 behaviour class, 2 car, 3 away from home, 4 slowed by children/elderly,
 // 5 slowed by an impaired companion, 6 no route to safety, 7 dependent with no helper
@@ -108,6 +110,13 @@ void EvacuationModel::spawn(TickContext const& ctx) {
                                                                  : nullptr;
     auto const* share75 = w.layers.contains("age_75plus_share") ? &w.layers.at("age_75plus_share")
                                                                  : nullptr;
+    // Collapse casualties, where the damage layer published their probabilities.
+    auto const* p_killed = w.layers.contains(std::string(layer::kCollapseDeathP))
+                               ? &w.layers.at(std::string(layer::kCollapseDeathP))
+                               : nullptr;
+    auto const* p_trapped = w.layers.contains(std::string(layer::kCollapseTrappedP))
+                                ? &w.layers.at(std::string(layer::kCollapseTrappedP))
+                                : nullptr;
 
     AgentStore& r = *residents_;
     std::size_t const base = r.append(new_ids);
@@ -124,6 +133,28 @@ void EvacuationModel::spawn(TickContext const& ctx) {
     auto depart = r.column(depart_);
     auto vehicle = r.column(vehicle_);
     auto speed = r.column(speed_);
+    auto casualty = r.column(casualty_);
+
+    // What a collapse did to a resident at their location at the event: one draw per resident.
+    auto collapse_outcome = [&](std::size_t row, CellId at) -> std::uint8_t {
+        double const pk = p_killed != nullptr ? static_cast<double>((*p_killed)[at]) : 0.0;
+        double const pt = p_trapped != nullptr ? static_cast<double>((*p_trapped)[at]) : 0.0;
+        if (!(pk + pt > 0.0)) {
+            return kUnhurt;
+        }
+        double const u = Rng(seed_, Stream::CollapseCasualty, ids[row], 0).uniform();
+        return u < pk ? kKilledByCollapse : u < pk + pt ? kTrapped : kUnhurt;
+    };
+    // A trapped resident cannot leave: stranded where the water comes, else not exposed (waiting
+    // for rescue).
+    auto setup_trapped = [&](std::size_t row, CellId at, NodeId at_node) {
+        cell[row] = at;
+        node[row] = at_node;
+        casualty[row] = kTrapped;
+        state[row] = static_cast<double>(w.tsunami_max_depth_m[at]) >= cfg_.safe_depth_m
+                         ? kStranded
+                         : kNotExposed;
+    };
 
     double const night = time_of_day_ == TimeOfDay::Night ? 1.0 : 0.0;
     double const speed_factor = night > 0.0 ? cfg_.night_speed_factor : 1.0;
@@ -272,10 +303,32 @@ void EvacuationModel::spawn(TickContext const& ctx) {
                         CellId const at = daytime[z].draw(l.uniform());
                         auto const hit = locate.nearest(w.grid.centre_x(w.grid.col_of(at)),
                                                         w.grid.centre_y(w.grid.row_of(at)));
-                        one[0] = row;
-                        setup_group(one, at, hit.node, hit.distance_m);
+                        std::uint8_t const hurt = collapse_outcome(row, at);
+                        if (hurt == kKilledByCollapse) {
+                            cell[row] = at;
+                            node[row] = hit.node;
+                            casualty[row] = kKilledByCollapse;
+                            state[row] = kDead;
+                        } else if (hurt == kTrapped) {
+                            setup_trapped(row, at, hit.node);
+                        } else {
+                            one[0] = row;
+                            setup_group(one, at, hit.node, hit.distance_m);
+                        }
                     } else {
-                        home.push_back(row);
+                        // At home: the killed and the trapped stay out of their household's group
+                        // (the others leave without them).
+                        std::uint8_t const hurt = collapse_outcome(row, c);
+                        if (hurt == kKilledByCollapse) {
+                            cell[row] = c;
+                            node[row] = home_hit.node;
+                            casualty[row] = kKilledByCollapse;
+                            state[row] = kDead;
+                        } else if (hurt == kTrapped) {
+                            setup_trapped(row, c, home_hit.node);
+                        } else {
+                            home.push_back(row);
+                        }
                     }
                 }
                 if (!home.empty()) {
@@ -292,6 +345,14 @@ void EvacuationModel::spawn(TickContext const& ctx) {
         std::size_t const z = zone[i];
         ++population_[z];
         ++pop_age_[age[i]];
+        if (casualty[i] == kKilledByCollapse) { // dead at t = 0: neither at risk nor unexposed
+            ++dead_[z];
+            ++collapse_dead_[z];
+            ++dead_age_[age[i]];
+            ++collapse_dead_age_[age[i]];
+            continue;
+        }
+        trapped_[z] += casualty[i] == kTrapped ? 1 : 0;
         if (state[i] == kNotExposed) {
             ++not_exposed_[z];
             continue;
@@ -301,7 +362,9 @@ void EvacuationModel::spawn(TickContext const& ctx) {
         ++risk;
         if (state[i] == kStranded) {
             ++stranded_[z];
-            if ((profile[i] & kUnreachableBit) != 0) {
+            if (casualty[i] == kTrapped) {
+                // trapped: counted in `trapped`, not as unreachable or a dependent
+            } else if ((profile[i] & kUnreachableBit) != 0) {
                 ++unreachable_;
             } else {
                 ++dependents_stranded_;

@@ -9,7 +9,15 @@ namespace tsunagi::hazard {
 
 TsunamiConfig TsunamiConfig::from(ConfigNode const& n) {
     TsunamiConfig c;
-    c.rise_time_s = n.number("rise_time_s", c.rise_time_s, Bounds::non_negative());
+    std::string const shape = n.choice("rise", {"linear", "cosine"}, "linear");
+    c.curve.shape = shape == "cosine" ? RiseShape::Cosine : RiseShape::Linear;
+    c.curve.rise_time_s = n.number("rise_time_s", c.curve.rise_time_s, Bounds::non_negative());
+    // Absent: the maximum is held to the end of the run (no recession).
+    if (auto hold = n.optional_number("hold_s", Bounds::non_negative())) {
+        c.curve.hold_s = *hold;
+    }
+    c.curve.recession_time_s =
+        n.number("recession_time_s", c.curve.recession_time_s, Bounds::positive());
     c.period_s = n.number("period_s", c.period_s, Bounds{0.0, 86400.0, true, false});
     return c;
 }
@@ -20,10 +28,16 @@ void TsunamiModel::declare(ModelBuilder& b) {
     world_ = &b.world();
     // The nearest whole number of base ticks, at least one.
     auto const ticks = std::max<Tick>(1, std::llround(cfg_.period_s / b.tick_s()));
+    double const period_s = static_cast<double>(ticks) * b.tick_s();
     b.every(
         Period::ticks(ticks), Phase::Decide, "depth",
         [this] { return world_->inundated_cells.size(); },
-        [this](Chunk const& c, TickContext const& t) { update(c, t.end_time_s); });
+        [this, period_s](Chunk const& c, TickContext const& t) {
+            // Once the previous update was for a time after the field became steady, it holds.
+            if (t.end_time_s - period_s <= steady_after_s_) {
+                update(c, t.end_time_s);
+            }
+        });
 }
 
 void TsunamiModel::update(Chunk const& c, double time_s) {
@@ -33,13 +47,32 @@ void TsunamiModel::update(Chunk const& c, double time_s) {
     auto& depth = world_->tsunami_depth_m.data;
     for (std::size_t i = c.begin; i < c.end; ++i) {
         CellId const cell = cells[i];
-        depth[cell] = tsunami_depth(dmax[cell], arr[cell], time_s, cfg_.rise_time_s);
+        float d = tsunami_depth(dmax[cell], arr[cell], time_s, cfg_.curve);
+        depth[cell] = d < 0.001f && time_s > static_cast<double>(arr[cell]) + cfg_.curve.rise_time_s
+                          ? 0.0f
+                          : d;
     }
 }
 
 void TsunamiModel::initialize(TickContext const& ctx) {
     std::size_t const n = world_->inundated_cells.size();
-    ctx.pool.for_chunks(n, 16384, [&](Chunk const& c) { update(c, ctx.time_s); });
+    // When does the field stop changing? Every cell at its maximum (no recession), or below 1 mm.
+    double steady = 0.0;
+    auto const& c = cfg_.curve;
+    for (CellId cell : world_->inundated_cells) {
+        double const arr = world_->tsunami_arrival_s[cell];
+        if (!std::isfinite(arr)) {
+            continue;
+        }
+        double end = arr + c.rise_time_s;
+        if (std::isfinite(c.hold_s)) {
+            double const dmax = world_->tsunami_max_depth_m[cell];
+            end += c.hold_s + c.recession_time_s * std::log(std::max(1.0, dmax / 0.001));
+        }
+        steady = std::max(steady, end);
+    }
+    steady_after_s_ = steady;
+    ctx.pool.for_chunks(n, 16384, [&](Chunk const& ch) { update(ch, ctx.time_s); });
 }
 
 void TsunamiModel::report(Report& r) const {

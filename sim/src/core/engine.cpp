@@ -133,7 +133,9 @@ void Engine::initialize() {
     }
     for (auto& m : models_) {
         ModelBuilder b(*this, std::string(m->name()));
+        recorder_.set_replicated(m->replicated());
         m->declare(b);
+        recorder_.set_replicated(false);
     }
     // Tasks run phase by phase, in registration order within a phase (stable).
     std::stable_sort(tasks_.begin(), tasks_.end(), [](Task const& a, Task const& b) {
@@ -235,8 +237,10 @@ void Engine::run(std::function<void(Tick, Tick)> const& progress) {
 Report Engine::report() const {
     Report r(world_.zones, comm_);
     for (auto const& m : models_) {
+        r.set_replicated(m->replicated());
         m->report(r);
     }
+    r.set_replicated(false);
     return r;
 }
 

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace tsunagi {
 
 std::size_t Recorder::zone_count() const noexcept { return zones_.size(); }
@@ -20,18 +22,39 @@ void Recorder::add_series(std::string name, std::string unit, std::string descri
         throw ModelError(fmt::format("time series '{}' registered after recording started", name));
     }
     series_.push_back(Series{std::move(name), std::move(unit), std::move(description),
-                             std::move(fill), {}});
+                             std::move(fill), {}, {}, 1.0, replicated_});
+}
+
+void Recorder::add_share_series(std::string name, std::string description, ZoneFill numerator,
+                                ZoneFill denominator, double empty_value) {
+    add_series(std::move(name), "share", std::move(description), std::move(numerator));
+    series_.back().denominator = std::move(denominator);
+    series_.back().empty_value = empty_value;
 }
 
 void Recorder::record(double time_s) {
     std::size_t const nz = zones_.size();
     times_.push_back(time_s);
     std::vector<double> row(nz);
+    std::vector<double> den(nz);
     for (auto& s : series_) {
         std::fill(row.begin(), row.end(), 0.0);
-        s.fill(row);
+        if (!s.replicated || comm_.is_root()) {
+            s.fill(row);
+        }
         comm_.allreduce_sum(row);
         zones_.aggregate_up(std::span<double>(row));
+        if (s.denominator) {
+            std::fill(den.begin(), den.end(), 0.0);
+            if (!s.replicated || comm_.is_root()) {
+                s.denominator(den);
+            }
+            comm_.allreduce_sum(den);
+            zones_.aggregate_up(std::span<double>(den));
+            for (std::size_t z = 0; z < nz; ++z) {
+                row[z] = den[z] > 0.0 ? row[z] / den[z] : s.empty_value;
+            }
+        }
         s.values.insert(s.values.end(), row.begin(), row.end());
     }
 }
@@ -49,7 +72,7 @@ void Recorder::restore(std::vector<double> times, std::vector<std::vector<double
 
 void Report::count(std::string name, std::int64_t local, std::string description,
                    std::string unit) {
-    std::int64_t v = local;
+    std::int64_t v = replicated_ && !comm_.is_root() ? 0 : local;
     comm_.allreduce_sum(std::span<std::int64_t>(&v, 1));
     kpis_.push_back(Kpi{std::move(name), v, std::move(unit), std::move(description)});
 }
@@ -59,6 +82,9 @@ void Report::count_by(std::string category, std::vector<std::string> labels, std
     if (local.size() != labels.size()) {
         throw ModelError(fmt::format("KPI '{}' by {} has {} values for {} labels", name, category,
                                      local.size(), labels.size()));
+    }
+    if (replicated_ && !comm_.is_root()) {
+        std::fill(local.begin(), local.end(), 0);
     }
     comm_.allreduce_sum(local);
     by_category_.push_back(CategoryKpi{std::move(category), std::move(labels), std::move(name),
@@ -86,6 +112,9 @@ void Report::count_by_zone(std::string name, std::vector<std::int64_t> local,
     if (local.size() != zones_.size()) {
         throw ModelError(fmt::format("KPI '{}' by zone has {} values for {} zones", name,
                                      local.size(), zones_.size()));
+    }
+    if (replicated_ && !comm_.is_root()) {
+        std::fill(local.begin(), local.end(), 0);
     }
     comm_.allreduce_sum(local);
     zones_.aggregate_up(std::span<std::int64_t>(local));

@@ -370,6 +370,18 @@ std::unique_ptr<Simulation> Simulation::restart(std::filesystem::path const& pat
     int const rank = options.comm ? options.comm->rank() : 0;
     int const ranks = options.comm ? options.comm->size() : 1;
     std::filesystem::path const file = checkpoint_file(path, rank, ranks);
+    if (!std::filesystem::exists(file)) {
+        bool const per_rank = path.stem().string().find(".rank") != std::string::npos;
+        throw InputError(fmt::format(
+            "{}: checkpoint not found. Fix: {}", file.string(),
+            per_rank ? "give the checkpoint's name without .rank<N> (each rank opens its own file)"
+            : ranks > 1
+                ? fmt::format("each of the {} ranks opens its own <prefix>_t<tick>.rank<N>.h5: "
+                              "restart on as many ranks as wrote the checkpoint, giving "
+                              "<prefix>_t<tick>.h5",
+                              ranks)
+                : "give a file written by tsunagi run --checkpoint-every"));
+    }
     auto f = h5::File::open(file);
     if (!f.root().has("meta") || !f.root().has("state")) {
         throw DataError(fmt::format("{}: not a Tsunagi checkpoint (no /meta and /state). Fix: give "

@@ -86,6 +86,9 @@ void write_world(h5::Group& w, World const& world) {
     }
     r.write("edge_class", std::span<std::uint8_t const>(cls), {m});
     r.write("edge_open", std::span<std::uint8_t const>(g.state().open), {m});
+    for (auto const& [name, values] : world.edge_layers) {
+        r.write("edge_" + name, std::span<float const>(values), {m});
+    }
 
     auto const& fac = world.facilities;
     auto f = w.create_group("facilities");
@@ -94,7 +97,9 @@ void write_world(h5::Group& w, World const& world) {
     std::vector<double> x, y;
     std::vector<std::int32_t> cap, zone;
     std::vector<std::uint32_t> node;
+    std::vector<float> backup;
     for (auto const& it : fac.all()) {
+        backup.push_back(it.backup_hours);
         kind.emplace_back(to_string(it.kind));
         ext.push_back(it.external_id);
         name.push_back(it.name);
@@ -113,6 +118,8 @@ void write_world(h5::Group& w, World const& world) {
     f.write("zone", std::span<std::int32_t const>(zone), {nf});
     f.write("node", std::span<std::uint32_t const>(node), {nf});
     f.write("occupancy_final", std::span<std::int32_t const>(fac.occupancy()), {nf});
+    f.write("backup_hours", std::span<float const>(backup), {nf});
+    f.write("open_final", std::span<std::uint8_t const>(fac.open()), {nf});
 }
 
 } // namespace

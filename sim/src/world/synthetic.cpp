@@ -106,6 +106,7 @@ SyntheticConfig SyntheticConfig::from(ConfigNode const& n) {
         t.number("arrival_spread_s", c.tsunami_arrival_spread_s, Bounds::non_negative());
     c.tsunami_inland_speed_mps =
         t.number("inland_speed_mps", c.tsunami_inland_speed_mps, Bounds::positive());
+    c.infrastructure = SyntheticInfrastructureConfig::from(n);
     if (c.prefecture_code.size() != 2 ||
         !std::all_of(c.prefecture_code.begin(), c.prefecture_code.end(),
                      [](char ch) { return ch >= '0' && ch <= '9'; })) {
@@ -673,6 +674,7 @@ World make_synthetic_world(SyntheticConfig const& c, SyntheticReport* report) {
         }
     }
 
+    add_synthetic_infrastructure(w, c);
     w.finalize();
     return w;
 }

@@ -43,6 +43,13 @@ void World::finalize() {
             inundated_cells.push_back(static_cast<CellId>(c));
         }
     }
+    for (auto const& [key, values] : edge_layers) {
+        if (values.size() != roads.edge_count()) {
+            throw DataError(fmt::format("edge layer '{}' has {} values but the road graph has {} "
+                                        "edges",
+                                        key, values.size(), roads.edge_count()));
+        }
+    }
     node_cell.resize(roads.node_count());
     for (std::size_t n = 0; n < roads.node_count(); ++n) {
         node_cell[n] = grid.cell_at(roads.node_x()[n], roads.node_y()[n]);
@@ -76,6 +83,9 @@ std::size_t World::memory_bytes() const noexcept {
     std::size_t b = grid.cells() * (4 + 4 + 4 + 4 + 4 + 4);
     for (auto const& [key, layer] : layers) {
         b += layer.data.size() * 4;
+    }
+    for (auto const& [key, values] : edge_layers) {
+        b += values.size() * 4;
     }
     return b + roads.memory_bytes() + node_cell.size() * 4 + inundated_cells.size() * 4;
 }

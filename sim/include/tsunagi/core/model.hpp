@@ -95,6 +95,10 @@ public:
     // load() (called after initialize() on restart) puts it back. Runs with a model that cannot
     // be checkpointed refuse --checkpoint-every.
     virtual bool checkpointable() const { return false; }
+    // A replicated model computes world-level state (hazard fields, damage, lifelines) the same
+    // way on every rank, from replicated inputs; its time series and counts are taken from rank 0
+    // only, where a distributed model's (agents split over ranks) are summed over ranks.
+    virtual bool replicated() const { return false; }
     virtual void save(CheckpointWriter&) const {}
     virtual void load(CheckpointReader const&) {}
 };

@@ -26,11 +26,19 @@ public:
         std::string description;
         ZoneFill fill;
         std::vector<double> values; // time-major: values[t * zones + z]
+        ZoneFill denominator;       // set for share series (see add_share_series)
+        double empty_value = 1.0;
+        bool replicated = false;    // the same on every rank: rank 0's values, not the sum
     };
 
     Recorder(Zones const& zones, Communicator& comm) : zones_(zones), comm_(comm) {}
 
     void add_series(std::string name, std::string unit, std::string description, ZoneFill fill);
+    // A share per zone (e.g. of households with power): numerator and denominator are filled like
+    // counts, summed over ranks and up the zone hierarchy, and only then divided, so the share of
+    // a prefecture is that of its whole population. Zones whose denominator is 0 get empty_value.
+    void add_share_series(std::string name, std::string description, ZoneFill numerator,
+                          ZoneFill denominator, double empty_value = 1.0);
     // Samples every series at `time_s`.
     void record(double time_s);
 
@@ -39,8 +47,12 @@ public:
     // Checkpoints: the samples so far (the series themselves are declared again on restart).
     void restore(std::vector<double> times, std::vector<std::vector<double>> values);
     std::size_t zone_count() const noexcept;
+    // Series added while this is set are marked replicated (Model::replicated(); the engine sets
+    // it around each model's declare()).
+    void set_replicated(bool on) noexcept { replicated_ = on; }
 
 private:
+    bool replicated_ = false;
     Zones const& zones_;
     Communicator& comm_;
     std::vector<double> times_;
@@ -110,9 +122,13 @@ public:
     std::vector<ArrayKpi> const& edges() const noexcept { return edges_; }
     std::vector<ArrayKpi> const& facilities() const noexcept { return facilities_; }
     Kpi const* find(std::string const& name) const noexcept;
+    // While set, count(), count_by() and count_by_zone() take rank 0's value instead of the sum
+    // over ranks (Model::replicated(); the engine sets it around each model's report()).
+    void set_replicated(bool on) noexcept { replicated_ = on; }
     std::int64_t count_of(std::string const& name) const; // throws if absent or not a count
 
 private:
+    bool replicated_ = false;
     Zones const& zones_;
     Communicator& comm_;
     std::vector<Kpi> kpis_;

@@ -21,15 +21,23 @@ enum class Stream : std::uint32_t {
     SyntheticTowns = 2,
     SyntheticRoads = 3,
     SyntheticFacilities = 4,
+    SyntheticBuildings = 5,  // building stock of a cell (keyed by cell)
+    SyntheticLifelines = 6,  // substations, water plants, base stations (keyed by index)
     Spawn = 10,          // households of a cell (keyed by cell)
     Attributes = 11,     // a resident's age band and needs (keyed by resident)
     Location = 12,       // where a resident is at the event (keyed by resident)
-    HazardVariability = 100,
+    HazardVariability = 100, // ground-motion variability (keyed by cell; the event term by 2^40)
+    RoadDebris = 200,        // debris blocking a road link (keyed by the link's lower edge id)
+    BridgeFailure = 201,     // a bridge failing (keyed by the link's lower edge id)
+    CollapseCasualty = 202,  // killed or trapped by a collapse (keyed by resident)
     Departure = 300,
     WalkSpeed = 301,
     Mortality = 302,
     Behaviour = 303,
     Mode = 304,
+    PowerDamage = 500,       // substations, feeders, distribution (keyed by component)
+    WaterDamage = 501,       // plants and mains (keyed by component)
+    TelecomDamage = 502,     // base stations (keyed by facility)
 };
 
 class Rng {

@@ -47,6 +47,9 @@ struct Facility {
     ZoneIndex zone = kNoZone;
     std::int32_t capacity = 0;        // persons (shelters) or units (hubs)
     std::uint16_t hazard_flags = 0;
+    // Hours it keeps working without grid power: batteries (base stations), generator fuel or
+    // gravity storage (water plants). 0 = none.
+    float backup_hours = 0.0f;
 };
 
 class Facilities {

@@ -16,6 +16,36 @@
 
 namespace tsunagi {
 
+// What the damage and lifeline layers need from the synthetic region, built on top of the terrain,
+// population and roads (docs/models/synthetic.md, "Buildings, ground, bridges and lifelines").
+struct SyntheticInfrastructureConfig {
+    // Building stock per cell, from the population.
+    double persons_per_building = 2.5;      // residents per building (all structures)
+    double wood_share_rural = 0.85;         // share of wooden buildings in sparse cells
+    double wood_share_dense = 0.35;         //   and at town_density_per_km2
+    double share_wood_pre1962 = 0.08;       // era shares within wooden buildings
+    double share_wood_1962_1981 = 0.22;
+    double share_nonwood_pre1982 = 0.30;    // and within non-wooden ones
+    // Ground: Vs30 rises with elevation (lowland alluvium → upland rock); liquefaction-prone
+    // lowland near sea level.
+    double vs30_lowland_mps = 180.0;
+    double vs30_upland_mps = 760.0;
+    double vs30_scale_m = 40.0;             // elevation over which Vs30 approaches the upland value
+    double liquefaction_pl_max = 20.0;      // PL index at sea level
+    double liquefaction_max_elevation_m = 2.0; // no liquefaction above this
+    // Rivers (not carved into the terrain): road segments crossing them are bridges.
+    std::int64_t rivers = -1;               // -1: one at each boundary between municipalities
+    // Lifeline facilities.
+    std::int64_t substations = 0;           // 0: one per 15,000 residents, at least one per town
+    std::int64_t water_plants = 0;          // 0: one per 60,000 residents, at least one
+    std::int64_t base_stations = 0;         // 0: one per 2,000 residents, at least one per town
+    double base_station_battery_hours = 3.0;
+    double water_plant_backup_hours = 12.0; // generator fuel / gravity storage
+    double substation_backup_hours = 0.0;
+
+    static SyntheticInfrastructureConfig from(ConfigNode const& synthetic_node);
+};
+
 struct SyntheticConfig {
     std::uint64_t seed = 1;                 // geography seed (independent of the run seed)
     std::int64_t population = 100000;
@@ -57,6 +87,7 @@ struct SyntheticConfig {
     double tsunami_arrival_s = 900.0;       // earliest arrival at the coast
     double tsunami_arrival_spread_s = 600.0;
     double tsunami_inland_speed_mps = 4.0;
+    SyntheticInfrastructureConfig infrastructure;
 
     // Reads world.synthetic (all keys optional).
     static SyntheticConfig from(ConfigNode const& node);
@@ -75,6 +106,12 @@ struct SyntheticReport {
 };
 
 World make_synthetic_world(SyntheticConfig const& cfg, SyntheticReport* report = nullptr);
+
+// Adds building stock, ground (Vs30, liquefaction), bridges and emergency routes, and lifeline
+// facilities to a synthetic world whose terrain, population, zones, roads and shelters exist.
+// Called by make_synthetic_world; draws only from the streams SyntheticBuildings and
+// SyntheticLifelines, so the rest of the world is unchanged by it.
+void add_synthetic_infrastructure(World& w, SyntheticConfig const& cfg);
 
 // EPSG code of the projected CRS the synthetic world uses at (lon, lat): JGD2011 / UTM in Japan,
 // WGS 84 / UTM elsewhere.

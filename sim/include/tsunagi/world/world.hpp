@@ -34,6 +34,9 @@ struct World {
     std::map<std::string, Raster<float>> layers;
 
     RoadGraph roads;
+    // Further named per-edge attributes (edge_count() values each), e.g. "bridge" (1 = the edge
+    // is a bridge) and "emergency_route" (1 = designated emergency transport road, 緊急輸送道路).
+    std::map<std::string, std::vector<float>> edge_layers;
     std::vector<CellId> node_cell;      // the cell each road node lies in
     Facilities facilities;
     Zones zones;

@@ -21,6 +21,12 @@
 // (pedestrians), or safe ground (everyone); trees are repaired when a site fills or roads close.
 // A resident dies with probability P(d) of the depth d at their position, drawn once per resident
 // as a personal depth threshold with the counter-based RNG.
+// Collapse casualties: where the world carries the damage layer's per-cell probabilities
+// (collapse_death_probability, collapse_trapped_probability), each resident draws once, at spawn
+// and at their location at the event, whether a collapsed building killed or trapped them. The
+// killed are dead from t = 0 (deaths_collapse) and never at risk from the tsunami; the trapped
+// cannot leave (stranded where the water comes, so they may still drown; not exposed elsewhere,
+// waiting for rescue). Each resident has exactly one state, so nobody dies twice.
 
 #include <tsunagi/agents/agent_store.hpp>
 #include <tsunagi/agents/link_flow.hpp>
@@ -44,6 +50,9 @@ enum class ResidentState : std::uint8_t {
     NotExposed = 7, // outside the hazard zone at the event: does not need to evacuate
     Gone = 8,       // (several ranks) this row moved to another rank; removed at compaction
 };
+
+// Values of the `casualty` field: what the main shock's building collapses did to a resident.
+enum Casualty : std::uint8_t { kUnhurt = 0, kTrapped = 1, kKilledByCollapse = 2 };
 
 // Bits of the `needs` field.
 enum Need : std::uint8_t { kNeedsCare = 1, kDialysis = 2, kHomeOxygen = 4, kInfant = 8 };
@@ -108,7 +117,7 @@ private:
     double dt_ = 1.0;
     std::size_t chunk_size_ = 16384;
 
-    FieldHandle<std::uint8_t> state_, profile_, needs_, age_, at_end_;
+    FieldHandle<std::uint8_t> state_, profile_, needs_, age_, at_end_, casualty_;
     FieldHandle<std::uint16_t> zone_;
     FieldHandle<std::uint32_t> household_, home_cell_, cell_, node_, edge_, end_tick_, depart_,
         vehicle_;
@@ -143,6 +152,10 @@ private:
     std::vector<std::int64_t> population_, at_risk_, not_exposed_, safe_, dead_, walking_,
         driving_, stranded_;
     std::array<std::int64_t, 3> pop_age_{}, risk_age_{}, safe_age_{}, dead_age_{};
+    // Collapse casualties (dead_ includes the killed; at_risk_ and not_exposed_ do not).
+    std::vector<std::int64_t> collapse_dead_, trapped_;
+    std::array<std::int64_t, 3> collapse_dead_age_{};
+    std::int64_t trapped_drowned_ = 0;
     std::int64_t unreachable_ = 0, dependents_stranded_ = 0, cars_ = 0;
     std::vector<std::int64_t> arrival_minute_;
     std::int64_t active_updates_ = 0;

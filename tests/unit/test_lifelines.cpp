@@ -1,0 +1,264 @@
+// Lifelines: the damage relations, the cascade power → water pumping → telecom (after the battery
+// hours) within the tick, restoration curves, determinism of the whole coupled stack.
+
+#include <tsunagi/comm/communicator.hpp>
+#include <tsunagi/core/engine.hpp>
+#include <tsunagi/core/error.hpp>
+#include <tsunagi/core/scenario.hpp>
+#include <tsunagi/core/simulation.hpp>
+#include <tsunagi/lifelines/lifelines_model.hpp>
+#include <tsunagi/models/all_models.hpp>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace tsunagi;
+using namespace tsunagi::lifelines;
+using ::testing::HasSubstr;
+
+TEST(WaterDamage, PipeDamageAndOutageShareFollowTheirRelations) {
+    // Kawakami: 1 / (1 + 0.307 R^−1.17).
+    EXPECT_NEAR(kawakami_outage_share(1.0), 1.0 / 1.307, 1e-12);
+    EXPECT_NEAR(kawakami_outage_share(0.1), 0.180477, 1e-6);
+    EXPECT_NEAR(kawakami_outage_share(3.0), 0.921744, 1e-6);
+    EXPECT_EQ(kawakami_outage_share(0.0), 0.0);
+    // Liquefaction multipliers by PL (TMG 2022): 0 → 1.0, (0, 5] → 1.8, (5, 15) → 3.2, ≥ 15 → 8.8.
+    EXPECT_EQ(liquefaction_multiplier(0.0), 1.0);
+    EXPECT_EQ(liquefaction_multiplier(5.0), 1.8);
+    EXPECT_EQ(liquefaction_multiplier(10.0), 3.2);
+    EXPECT_EQ(liquefaction_multiplier(15.0), 8.8);
+    // Standard rate 3.11e-3 (v − 15)^1.30 per km: 1.0023 at 100 cm/s; nothing below 15 cm/s.
+    WaterConfig c;
+    EXPECT_NEAR(pipe_damage_rate(c, 100.0, 0.0), 1.002317, 1e-6);
+    EXPECT_NEAR(pipe_damage_rate(c, 100.0, 20.0), 8.8 * 1.002317, 1e-5);
+    EXPECT_EQ(pipe_damage_rate(c, 15.0, 20.0), 0.0);
+}
+
+namespace {
+// Three 100 m cells of 100 residents each: a substation in the first, a water plant (no backup)
+// in the second, a base station with a 2-hour battery in the third. No earthquake, no water.
+World three_cells() {
+    World w;
+    w.name = "three cells";
+    w.grid = GridSpec(3, 1, GeoTransform{0, 100, 100, -100}, "");
+    w.elevation_m = Raster<float>("e", "m", 3, 5.0f);
+    w.population = Raster<std::uint32_t>("p", "", 3, 100);
+    w.zone = Raster<std::int32_t>("z", "", 3, 2);
+    w.tsunami_max_depth_m = Raster<float>("d", "m", 3, 0.0f);
+    w.tsunami_arrival_s = Raster<float>("a", "s", 3, std::numeric_limits<float>::infinity());
+    w.zones.add({"JP", "Japan", ZoneLevel::Country, -1});
+    w.zones.add({"99", "P", ZoneLevel::Prefecture, 0});
+    w.zones.add({"99201", "M", ZoneLevel::Municipality, 1});
+    RoadGraphBuilder b;
+    for (double x : {50.0, 150.0, 250.0}) {
+        b.add_node(x, 50.0);
+    }
+    EdgeAttributes a;
+    a.length_m = 100.0f;
+    b.add_two_way(0, 1, a);
+    b.add_two_way(1, 2, a);
+    w.roads = std::move(b).build();
+    auto add = [&](FacilityKind k, double x, NodeId n, float backup) {
+        Facility f;
+        f.kind = k;
+        f.external_id = std::string(to_string(k));
+        f.x = x;
+        f.y = 50.0;
+        f.node = n;
+        f.backup_hours = backup;
+        return w.facilities.add(std::move(f));
+    };
+    add(FacilityKind::Substation, 50.0, 0, 0.0f);
+    add(FacilityKind::WaterPlant, 150.0, 1, 0.0f);
+    add(FacilityKind::BaseStation, 250.0, 2, 2.0f);
+    w.finalize();
+    return w;
+}
+} // namespace
+
+TEST(LifelinesModel, ASubstationFailureCutsWaterAtOnceAndTelecomAfterTheBattery) {
+    World w = three_cells();
+    SerialCommunicator comm;
+    EngineOptions o;
+    o.total_ticks = 20000;
+    o.check_invariants = true;
+    Engine e(w, o, comm);
+    Scenario s = Scenario::from_string(
+        "lifelines:\n"
+        "  period_s: 60\n"
+        "  power: {substation_repair_h: 1, crews: {count: 1, start_s: 14400}}\n"
+        "  water: {crews: {count: 0}}\n"
+        "  telecom: {crews: {count: 0}}\n",
+        "t.yaml");
+    auto m = std::make_unique<LifelinesModel>();
+    m->configure(s.root().child("lifelines"));
+    auto* lm = m.get();
+    e.add_model(std::move(m));
+    e.initialize();
+    EXPECT_DOUBLE_EQ(lm->power_served(), 1.0);
+    EXPECT_DOUBLE_EQ(lm->water_served(), 1.0);
+    EXPECT_DOUBLE_EQ(lm->telecom_served(), 1.0);
+    // The substation fails at t = 630 s (an event; not on a 60 s update boundary).
+    Tick const fail = 630;
+    e.events().schedule(fail, "substation fails", [&w](EventContext const&) {
+        w.facilities.open()[0] = 0;
+    });
+    auto run_to = [&](Tick t) {
+        while (e.clock().tick() <= t) {
+            e.step();
+        }
+    };
+    run_to(fail - 1);
+    EXPECT_DOUBLE_EQ(lm->power_served(), 1.0);
+    run_to(fail);
+    // In that very tick: no power anywhere, so no pumping (the plant has no backup) and no water;
+    // the base station runs on its battery.
+    EXPECT_DOUBLE_EQ(lm->power_served(), 0.0);
+    EXPECT_DOUBLE_EQ(lm->water_served(), 0.0);
+    EXPECT_DOUBLE_EQ(lm->telecom_served(), 1.0);
+    run_to(fail + 7200 - 120);
+    EXPECT_DOUBLE_EQ(lm->telecom_served(), 1.0);
+    run_to(fail + 7200 + 60); // the battery is flat (noticed at the next 60 s update)
+    EXPECT_DOUBLE_EQ(lm->telecom_served(), 0.0);
+    EXPECT_DOUBLE_EQ(lm->water_served(), 0.0);
+    // The crew starts at 4 h and needs 1 h: power, pumping and telecom come back together.
+    run_to(14400 + 3600 - 61);
+    EXPECT_DOUBLE_EQ(lm->power_served(), 0.0);
+    EXPECT_EQ(w.facilities.open()[0], 0);
+    run_to(14400 + 3600 + 60);
+    EXPECT_DOUBLE_EQ(lm->power_served(), 1.0);
+    EXPECT_DOUBLE_EQ(lm->water_served(), 1.0);
+    EXPECT_DOUBLE_EQ(lm->telecom_served(), 1.0);
+    EXPECT_EQ(w.facilities.open()[0], 1);
+    Report const r = e.report();
+    EXPECT_EQ(r.count_of("power_outage_households_peak"), std::llround(300 / 2.21));
+    EXPECT_EQ(r.count_of("water_outage_people_peak"), 300);
+    EXPECT_EQ(r.count_of("telecom_outage_people_peak"), 300);
+    EXPECT_EQ(r.count_of("power_repairs"), 1);
+}
+
+namespace {
+Scenario coupled(std::int64_t population, double duration_s, double tick_s) {
+    Scenario s = Scenario::from_string(
+        "scenario: {name: coupled, seed: 11}\n"
+        "world: {synthetic: {seed: 5, rivers: 2}}\n"
+        "hazard:\n"
+        "  earthquake:\n"
+        "    mw: 8.5\n"
+        "    fault_type: crustal\n"
+        "    faults:\n"
+        "      - {x_km: 60, y_km: -15, strike_deg: 270, dip_deg: 20, length_km: 120,\n"
+        "         width_km: 60, top_depth_km: 3}\n"
+        "    variability: {sigma_within_log10: 0.1, sigma_between_log10: 0.1}\n"
+        "  tsunami: {hold_s: 1800, recession_time_s: 3600}\n"
+        "damage: {roads: {crews: {count: 5, start_s: 1800}}}\n"
+        "lifelines:\n"
+        "  period_s: 600\n"
+        "  power: {crews: {count: 5, start_s: 3600}}\n"
+        "  water: {crews: {count: 5, start_s: 21600}}\n"
+        "  telecom: {crews: {count: 2, start_s: 3600}}\n"
+        "output: {record_every_s: 600}\n",
+        "coupled.yaml");
+    s.set("world.synthetic.population", std::to_string(population));
+    s.set("scenario.duration_s", std::to_string(duration_s));
+    s.set("scenario.tick_s", std::to_string(tick_s));
+    return s;
+}
+
+RunOutput run(Scenario s, int threads, std::size_t chunk, bool checks) {
+    RunOptions o;
+    o.threads = threads;
+    o.chunk_size = chunk;
+    o.check_invariants = checks;
+    Simulation sim(std::move(s), o, default_model_registry());
+    sim.run();
+    return sim.output();
+}
+} // namespace
+
+TEST(LifelinesModel, RestorationCurvesNeverFallOnceTheBackupsAreSpent) {
+    Scenario s = coupled(5000, 4 * 86400.0, 10.0);
+    s.set("world.synthetic.tsunami.height_m=0"); // shaking only: no later failures
+    RunOutput const out = run(std::move(s), 2, 0, true);
+    std::size_t const nz = out.zones.size();
+    for (char const* name : {"power_served", "water_served", "telecom_served"}) {
+        auto const& v = out.find_series(name)->values;
+        for (std::size_t t = 1; t < out.times_s.size(); ++t) {
+            // Power has no backup to spend; plants (12 h) and base stations (3 h) do.
+            if (std::string(name) != "power_served" && out.times_s[t] <= 13 * 3600.0) {
+                continue;
+            }
+            for (std::size_t z = 0; z < nz; ++z) {
+                EXPECT_GE(v[t * nz + z], v[(t - 1) * nz + z] - 1e-12)
+                    << name << " at " << out.times_s[t] << " s, zone " << out.zones[z].code;
+            }
+        }
+        EXPECT_LT(*std::min_element(v.begin(), v.end()), 1.0) << name;
+        EXPECT_GT(v[(out.times_s.size() - 1) * nz], v[0] - 1e-12) << name;
+    }
+    auto repairs = [&](char const* k) { return std::get<std::int64_t>(out.find_kpi(k)->value); };
+    EXPECT_GT(repairs("power_repairs"), 0);
+    EXPECT_GT(repairs("water_repairs"), 0);
+    EXPECT_GT(repairs("power_outage_households_peak"), repairs("power_outage_households_end"));
+    EXPECT_GT(repairs("water_outage_people_peak"), repairs("water_outage_people_end"));
+}
+
+TEST(CoupledStack, SameResultsForOneAndTwoThreads) {
+    // Earthquake, damage, tsunami, evacuation, flooding, crews and lifelines together; small
+    // chunks so two threads really share the work.
+    RunOutput const a = run(coupled(4000, 86400.0, 5.0), 1, 64, false);
+    RunOutput const b = run(coupled(4000, 86400.0, 5.0), 2, 37, true);
+    ASSERT_EQ(a.kpis.size(), b.kpis.size());
+    for (std::size_t i = 0; i < a.kpis.size(); ++i) {
+        EXPECT_EQ(a.kpis[i].value, b.kpis[i].value) << a.kpis[i].name;
+    }
+    ASSERT_EQ(a.series.size(), b.series.size());
+    for (std::size_t i = 0; i < a.series.size(); ++i) {
+        EXPECT_EQ(a.series[i].values, b.series[i].values) << a.series[i].name;
+    }
+    ASSERT_EQ(a.by_zone.size(), b.by_zone.size());
+    for (std::size_t i = 0; i < a.by_zone.size(); ++i) {
+        EXPECT_EQ(a.by_zone[i].values, b.by_zone[i].values) << a.by_zone[i].name;
+    }
+    for (std::size_t i = 0; i < a.edges.size(); ++i) {
+        EXPECT_EQ(a.edges[i].values, b.edges[i].values) << a.edges[i].name;
+    }
+    // And the coupling happened: collapses, blocked roads, outages, repairs.
+    auto k = [&](char const* name) { return std::get<std::int64_t>(a.find_kpi(name)->value); };
+    EXPECT_GT(k("buildings_collapsed"), 0);
+    EXPECT_GT(k("deaths_collapse"), 0);
+    EXPECT_GT(k("roads_blocked"), 0);
+    EXPECT_GT(k("roads_flooded_peak"), 0);
+    EXPECT_GT(k("power_outage_households_peak"), 0);
+    EXPECT_GT(k("water_outage_people_peak"), 0);
+    EXPECT_GT(k("power_repairs"), 0);
+}
+
+TEST(LifelinesModel, BadKeysAreRejectedWithTheirKey) {
+    auto message = [](std::string const& set) {
+        Scenario s = Scenario::from_string(
+            "scenario: {name: x}\nworld: {synthetic: {population: 2000}}\n", "x.yaml");
+        s.set(set);
+        try {
+            Simulation sim(std::move(s), RunOptions{}, default_model_registry());
+        } catch (ScenarioError const& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    EXPECT_THAT(message("lifelines.power.feeders_per_substation=0"),
+                HasSubstr("[lifelines.power.feeders_per_substation]: expected a whole number in "
+                          "[1, 64], got 0"));
+    EXPECT_THAT(message("lifelines.water.crews.count=-1"),
+                HasSubstr("[lifelines.water.crews.count]: expected a whole number in "
+                          "[0, 1000000]"));
+    EXPECT_THAT(message("lifelines.period_s=0"),
+                HasSubstr("[lifelines.period_s]: expected a number in (0, 86400]"));
+    EXPECT_THAT(message("lifelines.telecom.station_fragility.sigma=-1"),
+                HasSubstr("[lifelines.telecom.station_fragility.sigma]"));
+    EXPECT_THAT(message("lifelines.water.pipe_damage.b=9"),
+                HasSubstr("[lifelines.water.pipe_damage.b]: expected a number in [0.1, 5], got 9"));
+    EXPECT_THAT(message("lifelines.powr.crews.count=3"), HasSubstr("did you mean 'power'?"));
+}
