@@ -87,6 +87,19 @@ def test_run_leaves_the_scenario_alone_and_checks_snapshot_interval(small):
         ts.run(small, snapshot_every_s=0.5, progress=False)
 
 
+def test_snapshots_follow_simulated_time_when_ticks_get_longer(small, tmp_path):
+    # 1 s ticks for 20 min, then 60 s ticks: frames every 30 s, then one per (60 s) tick.
+    res = ts.run(small, set={"scenario.coarse_after_s": 1200, "scenario.coarse_tick_s": 60},
+                 snapshot_every_s=30, progress=False, output=tmp_path / "coarse.h5")
+    t = np.asarray(res.snapshots.time_s)
+    fine, coarse = t[t <= 1200], t[t >= 1200]
+    assert np.array_equal(fine, np.arange(0, 1201, 30))
+    assert np.array_equal(coarse, np.arange(1200, 2401, 60))
+    sim = ts.Simulation(small.copy().set("scenario.coarse_after_s", 1200)
+                        .set("scenario.coarse_tick_s", 60))
+    assert sim.time_of(1200) == 1200 and sim.time_of(1201) == 1260 and sim.tick_at(1230) == 1201
+
+
 def test_batch_table_is_deterministic_and_matches_run(tmp_path):
     variants = {"low": {"evacuation.awareness": "low"},
                 "immediate": ["evacuation.awareness=immediate"]}

@@ -338,7 +338,13 @@ Raises ScenarioError / DataError on bad input.
                                "Seconds since the main shock at the current tick.")
         .def_property_readonly("total_ticks",
                                [](PySimulation& ps) { return ps.get().engine().clock().total_ticks(); })
-        .def_property_readonly("tick_s", [](PySimulation& ps) { return ps.get().engine().clock().tick_s(); })
+        .def_property_readonly("tick_s", [](PySimulation& ps) { return ps.get().engine().clock().tick_s(); },
+                               "The base tick in seconds (ticks may be longer after "
+                               "scenario.coarse_after_s).")
+        .def("time_of", [](PySimulation& ps, Tick t) { return ps.get().engine().clock().time_of(t); },
+             py::arg("tick"), "Seconds since the main shock when tick `tick` starts.")
+        .def("tick_at", [](PySimulation& ps, double s) { return ps.get().engine().clock().tick_at(s); },
+             py::arg("seconds"), "The first tick that starts at or after `seconds`.")
         .def("threads", [](PySimulation& ps) { return ps.get().engine().pool().threads(); },
              "Worker threads in use.")
         .def("output", [](PySimulation& ps) { return output_dict(ps.get().output()); },

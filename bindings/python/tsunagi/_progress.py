@@ -25,8 +25,10 @@ class ProgressBar:
     """Shows ticks done out of total as simulated time. Use as progress(done, total) callback."""
 
     def __init__(self, total_ticks, tick_s, label="", stream=None, min_interval_s=0.25):
+        """tick_s: seconds per tick, or a function of the ticks done giving the simulated
+        seconds (ticks get longer after scenario.coarse_after_s)."""
         self.total = max(int(total_ticks), 1)
-        self.tick_s = float(tick_s)
+        self.time_of = tick_s if callable(tick_s) else (lambda done, s=float(tick_s): done * s)
         self.label = label
         self.stream = stream if stream is not None else sys.stderr
         self.min_interval_s = min_interval_s
@@ -46,8 +48,8 @@ class ProgressBar:
         frac = min(max(done / self.total, 0.0), 1.0)
         elapsed = time.monotonic() - self.start
         eta = 0.0 if final or frac <= 0 else elapsed * (1 - frac) / frac
-        sim = format_hms(done * self.tick_s)
-        end = format_hms(self.total * self.tick_s)
+        sim = format_hms(self.time_of(done))
+        end = format_hms(self.time_of(self.total))
         return frac, (f"{frac * 100:3.0f}%  sim {sim} / {end}  elapsed {format_hms(elapsed)}"
                       f"  ETA {format_hms(eta)}")
 

@@ -95,12 +95,16 @@ def _run_with_snapshots(sim, every_s, progress):
             f"give a multiple of scenario.tick_s")
     rec = SnapshotRecorder()
     bar = None
-    if progress is True:
-        bar = ProgressBar(sim.total_ticks - sim.tick, sim.tick_s, sim.config()["name"])
     start = sim.tick
+    if progress is True:
+        bar = ProgressBar(sim.total_ticks - start, lambda d: sim.time_of(start + d),
+                          sim.config()["name"])
     rec.record(sim)
+    t0, step_s = sim.time_of(start), every * sim.tick_s
     while not sim.done():
-        sim.step(every)
+        # Every `every_s` of simulated time (every tick once ticks are longer than that).
+        k = int((sim.time_s - t0) // step_s) + 1
+        sim.step(max(1, sim.tick_at(t0 + k * step_s) - sim.tick))
         rec.record(sim)
         if bar is not None:
             bar.update(sim.tick - start)

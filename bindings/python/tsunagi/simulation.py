@@ -81,8 +81,9 @@ write(path), describe(), scenario(), config(), world(), agents(kind), times(), s
         """
         sim = self._sim
         if progress is True:
-            bar = ProgressBar(sim.total_ticks - sim.tick, sim.tick_s, sim.config()["name"])
             start = sim.tick
+            bar = ProgressBar(sim.total_ticks - start, lambda d: sim.time_of(start + d),
+                              sim.config()["name"])
             sim.run(lambda done, total: bar.update(done - start), every)
             bar.finish()
         else:
