@@ -34,7 +34,8 @@ void TsunamiModel::declare(ModelBuilder& b) {
         [this] { return world_->inundated_cells.size(); },
         [this, period_s](Chunk const& c, TickContext const& t) {
             // Once the previous update was for a time after the field became steady, it holds.
-            if (t.end_time_s - period_s <= steady_after_s_) {
+            // (The previous update was a period ago, or a tick ago where ticks are longer.)
+            if (t.end_time_s - std::max(period_s, t.dt) <= steady_after_s_) {
                 update(c, t.end_time_s);
             }
         });

@@ -59,7 +59,10 @@ void LifelinesModel::declare(ModelBuilder& b) {
     // tick where a lifeline facility was failed from outside (an event), so the cascade it starts
     // is in the state of that very tick.
     b.every(Period::ticks(1), Phase::Decide, "update", [this, ticks](TickContext const& t) {
-        if (t.tick % ticks == 0 || external_change()) {
+        // Due when a multiple of the period (in base ticks) falls in this tick, which may be
+        // longer than the base tick (scenario.coarse_tick_s).
+        Tick const b0 = t.clock.base_of(t.tick), b1 = t.clock.base_of(t.tick + 1);
+        if ((b0 + ticks - 1) / ticks * ticks < b1 || external_change()) {
             update(t);
         }
     });
