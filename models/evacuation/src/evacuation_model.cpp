@@ -41,7 +41,6 @@ void EvacuationModel::declare(ModelBuilder& b) {
     world_ = &b.world();
     comm_ = &b.comm();
     seed_ = b.seed();
-    dt_ = b.tick_s();
     chunk_size_ = b.chunk_size();
     time_of_day_ = b.event().time_of_day;
     residents_ = &b.agents("resident");

@@ -114,7 +114,6 @@ private:
     Communicator* comm_ = nullptr;
     AgentStore* residents_ = nullptr;
     std::uint64_t seed_ = 0;
-    double dt_ = 1.0;
     std::size_t chunk_size_ = 16384;
 
     FieldHandle<std::uint8_t> state_, profile_, needs_, age_, at_end_, casualty_;
