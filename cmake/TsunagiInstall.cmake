@@ -1,5 +1,6 @@
 include(CMakePackageConfigHelpers)
 install(TARGETS tsunagi_sim tsunagi_hazard tsunagi_damage tsunagi_evacuation tsunagi_lifelines
+  tsunagi_shelters tsunagi_logistics
   tsunagi_models
   EXPORT tsunagiTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
@@ -7,7 +8,8 @@ install(TARGETS tsunagi_sim tsunagi_hazard tsunagi_damage tsunagi_evacuation tsu
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS tsunagi RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY sim/include/ models/hazard/include/ models/damage/include/
-  models/evacuation/include/ models/lifelines/include/ models/include/
+  models/evacuation/include/ models/lifelines/include/ models/shelters/include/
+  models/logistics/include/ models/include/
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT tsunagiTargets NAMESPACE tsunagi:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/tsunagi)
 configure_package_config_file(cmake/tsunagiConfig.cmake.in

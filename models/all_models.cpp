@@ -3,7 +3,9 @@
 #include <tsunagi/hazard/earthquake_model.hpp>
 #include <tsunagi/hazard/tsunami_model.hpp>
 #include <tsunagi/lifelines/lifelines_model.hpp>
+#include <tsunagi/logistics/logistics_model.hpp>
 #include <tsunagi/models/all_models.hpp>
+#include <tsunagi/shelters/shelters_model.hpp>
 
 namespace tsunagi {
 
@@ -17,6 +19,10 @@ void register_all_models(ModelRegistry& registry) {
     registry.add("damage", [] { return std::make_unique<damage::DamageModel>(); });
     registry.add("evacuation", [] { return std::make_unique<evacuation::EvacuationModel>(); });
     registry.add("lifelines", [] { return std::make_unique<lifelines::LifelinesModel>(); });
+    // Shelters read the evacuees, the damage and the lifelines of this tick and post demand;
+    // logistics serves it in the same tick (both Decide, in this order).
+    registry.add("shelters", [] { return std::make_unique<shelters::SheltersModel>(); });
+    registry.add("logistics", [] { return std::make_unique<logistics::LogisticsModel>(); });
 }
 
 ModelRegistry default_model_registry() {

@@ -109,6 +109,12 @@ void LifelinesModel::initialize(TickContext const& ctx) {
                                             : cfg_.telecom.crews;
         crews_[l].assign(static_cast<std::size_t>(c.count), Crew{c.start_s, -1, 0, 0.0, 0.0, 0.0});
     }
+    // Published for the shelter model (layer_names.hpp).
+    std::size_t const cells = world_->grid.cells();
+    world_->layers[std::string(layer::kWaterService)] =
+        Raster<float>(std::string(layer::kWaterService), "1", cells, 1.0f);
+    world_->layers[std::string(layer::kPowerService)] =
+        Raster<float>(std::string(layer::kPowerService), "1", cells, 1.0f);
     sync_external_failures();
     check_floods();
     evaluate(ctx.time_s);
@@ -293,6 +299,8 @@ void LifelinesModel::evaluate(double now) {
     std::fill(zone_water_.begin(), zone_water_.end(), 0.0);
     std::fill(zone_telecom_.begin(), zone_telecom_.end(), 0.0);
     total_persons_ = power_persons_ = water_persons_ = telecom_persons_ = 0.0;
+    auto* water_layer = &world_->layers.at(std::string(layer::kWaterService));
+    auto* power_layer = &world_->layers.at(std::string(layer::kPowerService));
     for (std::size_t p = 0; p < np; ++p) {
         auto const pi = static_cast<std::uint32_t>(p);
         bool const pumped = pt_main_[p] >= 0
@@ -308,6 +316,8 @@ void LifelinesModel::evaluate(double now) {
                              ? station_up[static_cast<std::size_t>(pt_station_[p])] != 0
                              : on_power(pi, cfg_.telecom.default_battery_hours);
         pt_telecom_[p] = tel ? 1 : 0;
+        (*water_layer)[pt_cell_[p]] = static_cast<float>(water);
+        (*power_layer)[pt_cell_[p]] = pt_power_[p] != 0 ? 1.0f : 0.0f;
         double const persons = pt_persons_[p];
         std::size_t const z = pt_zone_[p];
         zone_persons_[z] += persons;
@@ -510,6 +520,12 @@ void LifelinesModel::load(CheckpointReader const& r) {
                                     pt_power_.size(), points));
     }
     depot_tree_version_ = ~0ull; // crews' routes are recomputed from the restored roads
+    auto& water_layer = world_->layers.at(std::string(layer::kWaterService));
+    auto& power_layer = world_->layers.at(std::string(layer::kPowerService));
+    for (std::size_t p = 0; p < points; ++p) {
+        water_layer[pt_cell_[p]] = pt_water_[p];
+        power_layer[pt_cell_[p]] = pt_power_[p] != 0 ? 1.0f : 0.0f;
+    }
 }
 
 } // namespace tsunagi::lifelines

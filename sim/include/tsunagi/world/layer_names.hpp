@@ -35,6 +35,11 @@ inline constexpr std::string_view kCollapsedBuildings = "buildings_collapsed";  
 inline constexpr std::string_view kWoodCollapseRate = "collapse_rate_wood"; // 0..1, shaking
 inline constexpr std::string_view kTsunamiDestroyed = "buildings_destroyed_tsunami";
 
+// Written by the lifelines model every period, read by the shelter model: share of the cell's
+// residents with running water / with grid power (1 where the cell has no residents).
+inline constexpr std::string_view kWaterService = "water_service";
+inline constexpr std::string_view kPowerService = "power_service";
+
 // Per-edge layers (World::edge_layers).
 inline constexpr std::string_view kBridge = "bridge";                   // 1 = bridge
 inline constexpr std::string_view kEmergencyRoute = "emergency_route";  // 1 = 緊急輸送道路

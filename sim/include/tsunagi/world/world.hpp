@@ -39,6 +39,9 @@ struct World {
     std::map<std::string, std::vector<float>> edge_layers;
     std::vector<CellId> node_cell;      // the cell each road node lies in
     Facilities facilities;
+    // Further named per-facility values (facilities.size() each), e.g. the shelter population and
+    // the relief demand posted by the shelter model (relief_items.hpp).
+    std::map<std::string, std::vector<double>> facility_layers;
     Zones zones;
 
     // Which rank owns which nodes (one rank: everything here).
