@@ -499,6 +499,17 @@ void LogisticsModel::report(Report& r) const {
         pd[p] = std::llround(phase_unmet_person_days_[p]);
     }
     r.count_by("phase", phases, "unmet_person_days", pd, "person-days without food, by phase");
+    // The same by phase as scalars too, for batch comparison tables.
+    std::array<char const*, 3> const tag{"d1_3", "d4_7", "d8_plus"};
+    for (std::size_t p = 0; p < 3; ++p) {
+        r.value(fmt::format("unmet_person_days_{}", tag[p]), phase_unmet_person_days_[p],
+                "person-days", fmt::format("person-days without food, {}", phases[p]));
+        for (std::size_t i : {std::size_t{relief::kMeals}, std::size_t{relief::kWaterL}}) {
+            r.count(fmt::format("{}_unmet_{}", relief::kItemNames[i], tag[p]), phase_unmet_[p][i],
+                    fmt::format("{} unmet, {}", relief::kItemNames[i], phases[p]),
+                    std::string(relief::kItemUnits[i]));
+        }
+    }
     // Time to the first delivery, over the shelters that asked for anything; never supplied
     // counts as the run's end (censored).
     std::vector<double> first;
