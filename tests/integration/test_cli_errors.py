@@ -158,3 +158,35 @@ def test_bad_restarts(tmp_path, demo):
     assert not (tmp_path / "x.h5").exists()
     err = run_bad(tmp_path, demo, *SMALL, "--checkpoint-every", "2.5")
     assert "not a whole number of base ticks" in err
+
+
+def test_logistics_bad_policy(tmp_path):
+    err = run_bad(tmp_path, yaml="shelters: {enabled: true}\nlogistics:\n  enabled: true\n"
+                                 "  policy: fastest\n")
+    assert "bad.yaml:4: [logistics.policy]" in err
+    assert "proportional" in err and "nearest_first" in err
+
+
+def test_logistics_negative_truck_capacity(tmp_path, demo):
+    err = run_bad(tmp_path, demo, *SMALL, "--set", "logistics.trucks.capacity_kg=-3")
+    assert "[logistics.trucks.capacity_kg]: expected a number > 0, got -3" in err
+
+
+def test_logistics_without_shelters(tmp_path):
+    err = run_bad(tmp_path, yaml="world: {synthetic: {population: 3000}}\n"
+                                 "logistics:\n  enabled: true\n")
+    assert "bad.yaml:3: [logistics.enabled]" in err
+    assert "shelters.enabled: true" in err
+
+
+def test_logistics_pull_before_push(tmp_path):
+    err = run_bad(tmp_path, yaml="logistics:\n  supply:\n    push_start_s: 259200\n"
+                                 "    pull_start_s: 3600\n")
+    assert "bad.yaml:4: [logistics.supply.pull_start_s]" in err
+    assert "is before push_start_s" in err
+
+
+def test_shelters_unknown_norm_with_suggestion(tmp_path):
+    err = run_bad(tmp_path, yaml="shelters:\n  norms:\n    water_per_day: 3\n")
+    assert "bad.yaml:3: [shelters.norms.water_per_day]" in err
+    assert "water_l_per_day" in err
