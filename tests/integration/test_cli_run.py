@@ -169,3 +169,28 @@ def test_longer_ticks_keep_the_days_of_repair_on_time(tmp_path):
     assert power[-1] > power[1] + 0.3  # the crews restore power over the three days
     for name in ["power_served", "telecom_served", "water_served", "roads_open_share"]:
         assert np.abs(fine[name] - coarse[name]).max() < 0.02, name
+
+
+def test_relief_logistics_resume_from_a_checkpoint_as_if_uninterrupted(tmp_path):
+    # Shelters and logistics (stocks, trucks mid-trip with their routes, accounting) over two
+    # days on the damaged synthetic coast, killed after day 1 and resumed.
+    nankai = ROOT / "scenarios" / "nankai_synthetic.yaml"
+    short = ["--set", "world.synthetic.population=12000", "--set", "scenario.duration_s=172800",
+             "--set", "scenario.tick_s=2", "--set", "scenario.coarse_after_s=3600",
+             "--set", "scenario.coarse_tick_s=600", "--set", "lifelines.period_s=600",
+             "--set", "logistics.strategy.plan_fill=0.1"]
+    full = tmp_path / "full.h5"
+    assert tsunagi("run", nankai, *short, "-o", full, "-q").returncode == 0
+    killed = tmp_path / "killed.h5"
+    r = tsunagi("run", nankai, *short, "-o", killed, "-q", "--checkpoint-every", 43200,
+                "--test-fail-rank", 0, "--test-fail-tick", 1800 + 100)
+    assert r.returncode == 1 and "deliberate failure" in r.stderr
+    ckpts = list(tmp_path.glob("killed.ckpt_t*.h5"))  # named by tick: 1,800 + 66 (t = 43,200 s)
+    assert len(ckpts) == 1
+    ckpt = ckpts[0]
+    resumed = tmp_path / "resumed.h5"
+    r = tsunagi("run", "--restart", ckpt, "-o", resumed, "-q")
+    assert r.returncode == 0, r.stderr
+    k = kpis(full)
+    assert k["truck_trips"] > 0 and k["meals_unmet"] > 0
+    assert kpis(resumed) == k
