@@ -34,6 +34,16 @@ void LogisticsModel::move_trucks(double now, double /*dt*/) {
                     tr.state = kReturning;
                     tr.pos = 0;
                     tr.edge_left_s = 0.0;
+                    // A truck that re-routed on its way out has only the last part of its trip
+                    // to retrace: find the way home (or wait at the shelter until there is one).
+                    if (path.empty() || path.back() != road_[tr.home]) {
+                        NodeId const at = road_[tr.dest];
+                        path.assign(1, at);
+                        tr.failed_version = ~0ull;
+                        if (!reroute(k, road_[tr.home])) {
+                            path.assign(2, at); // no edge at → at: retried when roads change
+                        }
+                    }
                 }
                 continue;
             }
