@@ -5,8 +5,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-
 namespace tsunagi {
 
 std::size_t Recorder::zone_count() const noexcept { return zones_.size(); }
@@ -39,17 +37,17 @@ void Recorder::record(double time_s) {
     std::vector<double> den(nz);
     for (auto& s : series_) {
         std::fill(row.begin(), row.end(), 0.0);
-        if (!s.replicated || comm_.is_root()) {
-            s.fill(row);
+        s.fill(row);
+        if (!s.replicated) { // a replicated model's values are the same on every rank
+            comm_.allreduce_sum(row);
         }
-        comm_.allreduce_sum(row);
         zones_.aggregate_up(std::span<double>(row));
         if (s.denominator) {
             std::fill(den.begin(), den.end(), 0.0);
-            if (!s.replicated || comm_.is_root()) {
-                s.denominator(den);
+            s.denominator(den);
+            if (!s.replicated) {
+                comm_.allreduce_sum(den);
             }
-            comm_.allreduce_sum(den);
             zones_.aggregate_up(std::span<double>(den));
             for (std::size_t z = 0; z < nz; ++z) {
                 row[z] = den[z] > 0.0 ? row[z] / den[z] : s.empty_value;
@@ -72,8 +70,10 @@ void Recorder::restore(std::vector<double> times, std::vector<std::vector<double
 
 void Report::count(std::string name, std::int64_t local, std::string description,
                    std::string unit) {
-    std::int64_t v = replicated_ && !comm_.is_root() ? 0 : local;
-    comm_.allreduce_sum(std::span<std::int64_t>(&v, 1));
+    std::int64_t v = local;
+    if (!replicated_) {
+        comm_.allreduce_sum(std::span<std::int64_t>(&v, 1));
+    }
     kpis_.push_back(Kpi{std::move(name), v, std::move(unit), std::move(description)});
 }
 
@@ -83,10 +83,9 @@ void Report::count_by(std::string category, std::vector<std::string> labels, std
         throw ModelError(fmt::format("KPI '{}' by {} has {} values for {} labels", name, category,
                                      local.size(), labels.size()));
     }
-    if (replicated_ && !comm_.is_root()) {
-        std::fill(local.begin(), local.end(), 0);
+    if (!replicated_) {
+        comm_.allreduce_sum(local);
     }
-    comm_.allreduce_sum(local);
     by_category_.push_back(CategoryKpi{std::move(category), std::move(labels), std::move(name),
                                        std::move(local), "persons", std::move(description)});
 }
@@ -113,10 +112,9 @@ void Report::count_by_zone(std::string name, std::vector<std::int64_t> local,
         throw ModelError(fmt::format("KPI '{}' by zone has {} values for {} zones", name,
                                      local.size(), zones_.size()));
     }
-    if (replicated_ && !comm_.is_root()) {
-        std::fill(local.begin(), local.end(), 0);
+    if (!replicated_) {
+        comm_.allreduce_sum(local);
     }
-    comm_.allreduce_sum(local);
     zones_.aggregate_up(std::span<std::int64_t>(local));
     by_zone_.push_back(ZoneKpi{std::move(name), std::move(local), "persons", std::move(description)});
 }

@@ -28,7 +28,7 @@ public:
         std::vector<double> values; // time-major: values[t * zones + z]
         ZoneFill denominator;       // set for share series (see add_share_series)
         double empty_value = 1.0;
-        bool replicated = false;    // the same on every rank: rank 0's values, not the sum
+        bool replicated = false;    // the same on every rank: taken as is, not summed
     };
 
     Recorder(Zones const& zones, Communicator& comm) : zones_(zones), comm_(comm) {}
@@ -122,8 +122,9 @@ public:
     std::vector<ArrayKpi> const& edges() const noexcept { return edges_; }
     std::vector<ArrayKpi> const& facilities() const noexcept { return facilities_; }
     Kpi const* find(std::string const& name) const noexcept;
-    // While set, count(), count_by() and count_by_zone() take rank 0's value instead of the sum
-    // over ranks (Model::replicated(); the engine sets it around each model's report()).
+    // While set, count(), count_by() and count_by_zone() take the value as it is (the same on
+    // every rank) instead of summing it over ranks (Model::replicated(); the engine sets it around
+    // each model's report()).
     void set_replicated(bool on) noexcept { replicated_ = on; }
     std::int64_t count_of(std::string const& name) const; // throws if absent or not a count
 
