@@ -11,9 +11,9 @@ ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIR
            OMPI_MCA_rmaps_base_oversubscribe="1")
 
 
-def mpirun(n, *args):
+def mpirun(n, *args, timeout=600):
     return subprocess.run([MPIEXEC, "-n", str(n), BIN, *map(str, args)], capture_output=True,
-                          text=True, env=ENV, timeout=600)
+                          text=True, env=ENV, timeout=timeout)
 
 
 def test_output_is_identical_for_1_2_and_4_ranks(tmp_path, demo):
@@ -56,8 +56,10 @@ def test_m9_damage_and_lifelines_are_counted_once_on_any_rank_count(tmp_path):
 
 def test_a_failing_rank_ends_the_job_with_its_name(tmp_path, demo):
     out = tmp_path / "fail.h5"
+    # A rank left waiting in a collective would hang the job: the timeout turns that into a
+    # failure (TimeoutExpired) instead of a stuck CI run. The abort itself takes about a second.
     r = mpirun(2, "run", demo, *SMALL, "-o", out, "-q", "--test-fail-rank", 1,
-               "--test-fail-tick", 5)
+               "--test-fail-tick", 5, timeout=60)
     assert r.returncode != 0
     assert "rank 1 of 2" in r.stderr
     assert "deliberate failure at tick 5" in r.stderr
