@@ -200,10 +200,12 @@ class Results:
     # --- provenance -------------------------------------------------------------------------
     @property
     def name(self):
+        """The scenario's name (`scenario.name`), from /meta."""
         return self.meta.get("scenario_name", "")
 
     @property
     def seed(self):
+        """The seed the run used (`scenario.seed` or `--seed`), from /meta."""
         return self.meta.get("seed")
 
     @property
