@@ -128,7 +128,7 @@ def test_shelters_and_logistics_are_identical_on_1_and_2_ranks(tmp_path):
     r = mpirun(2, "run", nankai, *short, "-o", out, "-q", "--threads", 1)
     assert r.returncode == 0, r.stderr
     assert kpis(out) == k
-    for group in ["kpi/by_zone", "kpi/by_phase", "timeseries", "facilities"]:
+    for group in ["kpi/by_zone", "kpi/by_phase", "timeseries", "facilities", "events"]:
         a, b = group_arrays(serial, group), group_arrays(out, group)
         assert a.keys() == b.keys()
         for name in a:

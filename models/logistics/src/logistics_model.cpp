@@ -73,6 +73,22 @@ void LogisticsModel::declare(ModelBuilder& b) {
                            }
                        }
                    });
+    // Events (/events): loads unloaded at each shelter; shelters cut off and reconnected.
+    std::size_t const nf = world_->facilities.size();
+    rec.add_event_counts("relief_deliveries", EventSubject::Facility, nf,
+                         "relief truck loads unloaded at the shelter",
+                         [this](std::span<std::int64_t> out) {
+                             for (std::size_t s = 0; s < ns_; ++s) {
+                                 out[fac_[s]] = deliveries_[s];
+                             }
+                         });
+    rec.add_state_events("shelter_isolated", "no warehouse can reach the shelter over open roads",
+                         "shelter_reconnected", "a warehouse can reach the shelter again",
+                         EventSubject::Facility, nf, [this](std::span<std::uint8_t> state) {
+                             for (std::size_t s = 0; s < ns_; ++s) {
+                                 state[fac_[s]] = parent_[s] == ~0u ? 1 : 0;
+                             }
+                         });
     rec.add_series("trucks_on_road", "vehicles", "relief trucks loading, driving or unloading",
                    [this](std::span<double> out) {
                        for (auto const& k : trucks_) {
@@ -161,6 +177,7 @@ void LogisticsModel::initialize(TickContext const& ctx) {
     ever_isolated_.assign(ns_, 0);
     blanket_backlog_.assign(ns_, 0);
     asked_.assign(ns_, 0);
+    deliveries_.assign(ns_, 0);
     zone_unmet_.assign(w.zones.size() * K, 0);
     zone_demand_.assign(w.zones.size() * K, 0);
     node_warehouse_.assign(w.roads.node_count(), ~0u);
@@ -609,6 +626,7 @@ void LogisticsModel::save(CheckpointWriter& w) const {
     w.put("ever_isolated", ever_isolated_);
     w.put("blanket_backlog", blanket_backlog_);
     w.put("asked", asked_);
+    w.put("deliveries", deliveries_);
     w.put("supplied_share", world_->facility_layers.at(std::string(relief::kSuppliedShare)));
 }
 
@@ -661,6 +679,7 @@ void LogisticsModel::load(CheckpointReader const& r) {
     r.get("ever_isolated", ever_isolated_);
     r.get("blanket_backlog", blanket_backlog_);
     r.get("asked", asked_);
+    r.get("deliveries", deliveries_);
     r.get("supplied_share", world_->facility_layers.at(std::string(relief::kSuppliedShare)));
     // Routes follow the restored roads: rebuilt from scratch at the next step.
     open_seen_.clear();

@@ -146,6 +146,7 @@ void LogisticsModel::unload(std::size_t k, double now) {
         l = 0;
     }
     if (kind_[c] == kShelter) {
+        ++deliveries_[c];
         if (std::isnan(first_delivery_s_[c])) {
             first_delivery_s_[c] = now;
         }

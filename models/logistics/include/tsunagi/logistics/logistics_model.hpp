@@ -143,6 +143,7 @@ private:
     std::vector<std::uint8_t> ever_isolated_;
     std::vector<std::int64_t> blanket_backlog_; // shelters: blankets owed
     std::vector<std::uint8_t> asked_;           // shelters that posted any demand
+    std::vector<std::int64_t> deliveries_;      // shelters: loads unloaded
     std::int64_t blankets_late_ = 0;
     double last_s_ = 0.0, end_s_ = 0.0;
 };
