@@ -581,14 +581,16 @@ void LogisticsModel::report(Report& r) const {
     }
     r.value("truck_km", km, "km", "distance driven by relief trucks");
     std::size_t const nf = world_->facilities.size();
-    std::vector<double> iso(nf, 0.0), fd(nf, std::numeric_limits<double>::quiet_NaN());
+    // -1 rather than NaN where no truck came: NaN never compares equal, which would make
+    // identical outputs look different to anyone comparing arrays.
+    std::vector<double> iso(nf, 0.0), fd(nf, -1.0);
     for (std::size_t s = 0; s < ns_; ++s) {
         iso[fac_[s]] = isolated_s_[s] / kDay;
-        fd[fac_[s]] = first_delivery_s_[s] / 3600.0;
+        fd[fac_[s]] = std::isnan(first_delivery_s_[s]) ? -1.0 : first_delivery_s_[s] / 3600.0;
     }
     r.per_facility("days_isolated", std::move(iso), "days", "time cut off from every warehouse");
     r.per_facility("first_delivery_h", std::move(fd), "h",
-                   "time of the first truck delivery (NaN: none)");
+                   "time of the first truck delivery (-1: none)");
 }
 
 void LogisticsModel::save(CheckpointWriter& w) const {
