@@ -3,6 +3,7 @@
 // local stock is no worse in days 1–3, determinism, and the errors for bad keys.
 
 #include <cmath>
+#include <functional>
 #include <limits>
 
 #include <gmock/gmock.h>
@@ -96,9 +97,13 @@ struct Line {
 };
 
 std::unique_ptr<Line> make_line(std::string const& logistics_yaml, double tick_s, Tick ticks,
-                                bool detour = false) {
+                                bool detour = false,
+                                std::function<void(World&)> const& tweak = {}) {
     auto l = std::make_unique<Line>();
     l->world = line_world(detour);
+    if (tweak) {
+        tweak(l->world);
+    }
     EngineOptions o;
     o.tick_s = tick_s;
     o.total_ticks = ticks;
@@ -173,6 +178,25 @@ TEST(Shelters, DemandEqualsNormsTimesPopulationExactly) {
         }
     }
     EXPECT_TRUE(found);
+}
+
+TEST(Shelters, OccupantAgesComeFromTheCatchmentResidents) {
+    // 100 residents in the last cell (shelter B's catchment), half of them 75+ and 60 % 65+;
+    // A's catchment is empty, so A keeps the default shares (75+: 0.25, 65+: 0.5).
+    auto l = make_line(kNothing, 10800.0, 17, false, [](World& w) {
+        w.population[4] = 100;
+        w.layers["age_65plus_share"] = Raster<float>("a65", "1", 5, 0.6f);
+        w.layers["age_75plus_share"] = Raster<float>("a75", "1", 5, 0.5f);
+    });
+    run_all(*l);
+    // Adult nappies: P × 75+ share × 0.5 incontinent × 4 a day, over 2 days.
+    EXPECT_EQ(l->shelters->posted(relief::kNappiesAdult),
+              2 * (1000 * 0.25 * 0.5 * 4 + 500 * 0.5 * 0.5 * 4));
+    Report const r = l->engine->report();
+    EXPECT_EQ(r.count_of("shelter_aged_75_peak"), 1000 / 4 + 500 / 2);
+    EXPECT_EQ(r.count_of("shelter_aged_65_peak"), 1000 / 2 + 300);
+    // The other items do not depend on ages.
+    EXPECT_EQ(l->shelters->posted(relief::kMeals), 6 * 1500);
 }
 
 namespace {

@@ -180,6 +180,29 @@ void SheltersModel::initialize(TickContext const& ctx) {
             cell_shelter_[i] = best;
         }
     }
+    auto const& o = cfg_.occupants;
+    share65_.assign(ns, o.aged_65_share);
+    share75_.assign(ns, o.aged_75_share);
+    auto const* a65 = find_layer(w, "age_65plus_share");
+    auto const* a75 = find_layer(w, "age_75plus_share");
+    if (a65 != nullptr || a75 != nullptr) {
+        std::vector<double> pop(ns, 0.0), p65(ns, 0.0), p75(ns, 0.0);
+        for (std::size_t i = 0; i < cell_.size(); ++i) {
+            std::uint32_t const s = cell_shelter_[i];
+            double const p = cell_pop_[i];
+            pop[s] += p;
+            p65[s] +=
+                p * (a65 != nullptr ? static_cast<double>((*a65)[cell_[i]]) : o.aged_65_share);
+            p75[s] +=
+                p * (a75 != nullptr ? static_cast<double>((*a75)[cell_[i]]) : o.aged_75_share);
+        }
+        for (std::size_t s = 0; s < ns; ++s) {
+            if (pop[s] > 0.0) {
+                share65_[s] = std::clamp(p65[s] / pop[s], 0.0, 1.0);
+                share75_[s] = std::clamp(p75[s] / pop[s], 0.0, share65_[s]);
+            }
+        }
+    }
     rule_inputs_ = find_layer(w, layer::kWaterService) != nullptr ||
                    find_layer(w, layer::kCollapsedBuildings) != nullptr ||
                    find_layer(w, layer::kTsunamiDestroyed) != nullptr;
@@ -262,6 +285,7 @@ void SheltersModel::update(TickContext const& t) {
     std::fill(zone_overflow_.begin(), zone_overflow_.end(), 0.0);
     total_now_ = overflow_now_ = 0.0;
     std::int64_t over = 0;
+    double aged65 = 0.0, aged75 = 0.0;
     auto const& o = cfg_.occupants;
     for (std::uint32_t s = 0; s < ns; ++s) {
         FacilityId const f = shelters_[s];
@@ -311,13 +335,17 @@ void SheltersModel::update(TickContext const& t) {
                 r = n.water_l_per_day * (P * dry + (home_draws ? home_dry[s] : 0.0));
             } else if (i == relief::kToilets) {
                 r = n.toilet_uses_per_day * P * dry;
+            } else if (i == relief::kNappiesAdult) {
+                r = P * share75_[s] * o.incontinent_75_share * n.adult_nappies_per_day;
             } else if (i != relief::kBlankets) {
                 r = P * cfg_.per_person_day(i);
             }
             (*rate[i])[f] = r;
         }
         persons_layer[f] = P;
-        vulnerable_layer[f] = P * (o.aged_75_share + o.infant_share + o.care_share);
+        vulnerable_layer[f] = P * (share75_[s] + o.infant_share + o.care_share);
+        aged65 += P * share65_[s];
+        aged75 += P * share75_[s];
         double const cap = std::max(0, fac[f].capacity);
         double const overflow = std::max(0.0, P - cap);
         over += overflow > 0.0 ? 1 : 0;
@@ -327,7 +355,13 @@ void SheltersModel::update(TickContext const& t) {
         total_now_ += P;
         overflow_now_ += overflow;
     }
-    total_peak_ = std::max(total_peak_, total_now_);
+    aged65_now_ = aged65;
+    aged75_now_ = aged75;
+    if (total_now_ > total_peak_) {
+        total_peak_ = total_now_;
+        aged65_at_peak_ = aged65;
+        aged75_at_peak_ = aged75;
+    }
     overflow_peak_ = std::max(overflow_peak_, overflow_now_);
     over_capacity_peak_ = std::max(over_capacity_peak_, over);
 }
@@ -360,10 +394,10 @@ void SheltersModel::report(Report& r) const {
             "most people beyond the shelters' capacity at one time");
     r.count("shelters_over_capacity_peak", over_capacity_peak_,
             "most shelters over capacity at one time", "facilities");
-    r.count("shelter_aged_65_peak", whole(total_peak_ * o.aged_65_share),
-            "people aged 65+ in shelters at the peak (census share)");
-    r.count("shelter_aged_75_peak", whole(total_peak_ * o.aged_75_share),
-            "people aged 75+ in shelters at the peak (census share)");
+    r.count("shelter_aged_65_peak", whole(aged65_at_peak_),
+            "people aged 65+ in shelters at the peak (their catchments' share)");
+    r.count("shelter_aged_75_peak", whole(aged75_at_peak_),
+            "people aged 75+ in shelters at the peak (their catchments' share)");
     r.count("shelter_infants_peak", whole(total_peak_ * o.infant_share),
             "infants under 1 in shelters at the peak (assumed share)");
     r.value("shelter_person_days", person_days_, "person-days", "time lived in shelters");
@@ -396,6 +430,7 @@ void SheltersModel::save(CheckpointWriter& w) const {
                 std::array{last_s_, person_days_, no_water_days_, no_power_days_, no_supplies_days_,
                            total_peak_, overflow_peak_, total_now_, overflow_now_});
     w.put_value("over_capacity_peak", over_capacity_peak_);
+    w.put_value("aged", std::array{aged65_now_, aged75_now_, aged65_at_peak_, aged75_at_peak_});
     w.put("zone_persons", zone_persons_);
     w.put("zone_overflow", zone_overflow_);
     for (auto const& [name, v] : world_->facility_layers) {
@@ -433,6 +468,12 @@ void SheltersModel::load(CheckpointReader const& r) {
     total_now_ = acc[7];
     overflow_now_ = acc[8];
     r.get_value("over_capacity_peak", over_capacity_peak_);
+    std::array<double, 4> aged{};
+    r.get_value("aged", aged);
+    aged65_now_ = aged[0];
+    aged75_now_ = aged[1];
+    aged65_at_peak_ = aged[2];
+    aged75_at_peak_ = aged[3];
     r.get("zone_persons", zone_persons_);
     r.get("zone_overflow", zone_overflow_);
     for (auto& [name, v] : world_->facility_layers) {

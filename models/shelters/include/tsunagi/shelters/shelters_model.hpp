@@ -6,7 +6,9 @@
 //  - demand norms, Cabinet Office (内閣府) Nankai Trough damage estimate method (2012/2019/2025),
 //    物資需要量: food = shelter evacuees × 1.2 × 3 meals/day; drinking water = people without
 //    water × 3 L/day; blankets = shelter evacuees × 2; portable toilets ≈ 5 uses/person/day ⚠;
-//  - shares of the 65+ and 75+: 2020 census (28.6 %, 14.9 %); infants from births ÷ population;
+//  - shares of the 65+ and 75+: the catchment residents' (the world's age_65plus_share /
+//    age_75plus_share layers, e.g. from census mesh data), else 2020 census (28.6 %, 14.9 %);
+//    infants from births ÷ population;
 //    the other occupant shares and per-item norms (formula, nappies, medicine) are assumptions ⚠;
 //  - household stock of 3 days (Cabinet Office guidance: at least 3 days, a week asked).
 //
@@ -73,6 +75,9 @@ private:
     std::vector<double> cell_pop_;
     std::vector<std::uint32_t> cell_shelter_; // nearest shelter
     bool rule_inputs_ = false;                // damage or lifelines layers present
+    // Shares of the 65+ and 75+ among each shelter's catchment residents (the world's
+    // age_65plus_share / age_75plus_share layers; the occupants' defaults without them).
+    std::vector<double> share65_, share75_;
 
     // State.
     double last_s_ = 0.0;
@@ -81,6 +86,7 @@ private:
     std::array<std::int64_t, relief::kItemCount> posted_{};
     double person_days_ = 0.0, no_water_days_ = 0.0, no_power_days_ = 0.0, no_supplies_days_ = 0.0;
     double total_peak_ = 0.0, overflow_peak_ = 0.0, total_now_ = 0.0, overflow_now_ = 0.0;
+    double aged65_now_ = 0.0, aged75_now_ = 0.0, aged65_at_peak_ = 0.0, aged75_at_peak_ = 0.0;
     std::int64_t over_capacity_peak_ = 0;
     std::vector<double> zone_persons_, zone_overflow_;
 };
