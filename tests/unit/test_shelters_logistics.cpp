@@ -285,6 +285,33 @@ TEST(Logistics, TrucksRerouteWhenARoadClosesOnTheirWay) {
     }
 }
 
+TEST(Logistics, DispatchPolicyDecidesWhoIsServedFirst) {
+    // One truck at the warehouse (node 1); A (node 2) is nearer, B (node 4) has twice A's
+    // people and so twice its vulnerable occupants.
+    auto first_delivery = [](std::string const& policy) {
+        std::string yaml(kTrucks);
+        yaml.replace(yaml.find("per_warehouse: 2, per_hub: 1"), 28, "per_warehouse: 1, per_hub: 0");
+        yaml += "  policy: " + policy + "\n";
+        auto l = make_line(yaml, 600.0, 36);
+        l->world.facilities.occupancy()[kA] = 500;
+        l->world.facilities.occupancy()[kB] = 1000;
+        run_all(*l);
+        Report const r = l->engine->report();
+        for (auto const& a : r.facilities()) {
+            if (a.name == "first_delivery_h") {
+                return std::pair{a.values[kA], a.values[kB]};
+            }
+        }
+        return std::pair{-2.0, -2.0};
+    };
+    auto const [near_a, near_b] = first_delivery("nearest_first");
+    auto const [vul_a, vul_b] = first_delivery("vulnerable_first");
+    EXPECT_GT(near_a, 0.0);
+    EXPECT_GT(near_b, near_a);
+    EXPECT_GT(vul_b, 0.0);
+    EXPECT_GT(vul_a, vul_b);
+}
+
 namespace {
 Scenario synthetic(std::string const& shelter_days, std::string const& policy = "proportional") {
     Scenario s = Scenario::from_string(
