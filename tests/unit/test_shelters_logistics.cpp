@@ -234,6 +234,44 @@ TEST(Logistics, EveryItemBalancesAndTrucksDeliver) {
               0);
 }
 
+TEST(Logistics, NationalSupplyFollowsPushThenStopsWithTheSuppliers) {
+    // Push from 6 h at 1.5 × the need; the suppliers stop at 18 h, with meals capped at 600 a day.
+    std::string yaml(kNothing);
+    yaml.replace(yaml.find("supply: {push_start_s: 1e9, pull_start_s: 1e9}"), 47,
+                 "supply: {push_start_s: 21600, pull_start_s: 43200, push_factor: 1.5,\n"
+                 "           stop_s: 64800, capacity_per_day: {meals: 600}}");
+    auto l = make_line(yaml, 10800.0, 17);
+    auto& e = *l->engine;
+    auto const& lm = *l->logistics;
+    std::array<std::int64_t, 3> water{}, meals{};
+    for (int i = 0; i < 17; ++i) {
+        e.step();
+        if (i == 1) { // up to 6 h: nothing yet
+            EXPECT_EQ(lm.produced(relief::kWaterL), 0);
+        }
+        if (i == 3) { // 6-12 h: push to the hub
+            water[0] = lm.produced(relief::kWaterL);
+            meals[0] = lm.produced(relief::kMeals);
+        }
+        if (i == 5) { // 12-18 h: pull, 1 × the need
+            water[1] = lm.produced(relief::kWaterL) - water[0];
+        }
+        if (i == 16) {
+            water[2] = lm.produced(relief::kWaterL);
+            meals[2] = lm.produced(relief::kMeals);
+        }
+    }
+    // Need: 2 L × 1,500 people = 3,000 L a day; 4,500 meals a day. Periods of 0.125 day.
+    EXPECT_EQ(water[0], 1125);                // push: 2 periods × 1.5 × 3,000 × 0.125
+    EXPECT_EQ(water[1], 750);                 // pull: 2 periods × 3,000 × 0.125
+    EXPECT_EQ(water[2], water[0] + water[1]); // nothing after the suppliers stopped
+    EXPECT_EQ(meals[0], 150);                 // capped at 600 a day: 75 a period
+    EXPECT_EQ(meals[2], 300);
+    for (std::size_t i = 0; i < relief::kItemCount; ++i) {
+        EXPECT_EQ(lm.balance(i), 0);
+    }
+}
+
 TEST(Logistics, ARoadCutIsolatesAShelterAndItsUnmetDemandRises) {
     auto intact = make_line(kTrucks, 600.0, 288);
     run_all(*intact);

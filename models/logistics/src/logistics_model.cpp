@@ -416,14 +416,17 @@ void LogisticsModel::take_demand(double now, double /*dt*/) {
 
 void LogisticsModel::supply(double now, double dt) {
     auto const& su = cfg_.supply;
-    if (now < su.push_start_s || (su.stop_s >= 0.0 && now >= su.stop_s) || dt <= 0.0) {
+    // The supply of the period just ended, [now - dt, now): counted when the period starts at
+    // or after the push starts and before the suppliers stop.
+    double const start = now - dt;
+    if (start < su.push_start_s || (su.stop_s >= 0.0 && start >= su.stop_s) || dt <= 0.0) {
         return;
     }
     // National supply arrives at the wide-area hubs (at the warehouses where there are none),
     // estimated from the need during the push, requested as consumed during the pull.
     std::size_t const first = nh_ > 0 ? ns_ + nw_ : ns_;
     std::size_t const last = nh_ > 0 ? kind_.size() : ns_ + nw_;
-    double const factor = now < su.pull_start_s ? su.push_factor : 1.0;
+    double const factor = start < su.pull_start_s ? su.push_factor : 1.0;
     double const days = dt / kDay;
     for (std::size_t i = 0; i < K; ++i) {
         double want = 0.0;

@@ -58,6 +58,8 @@ public:
     std::int64_t demand(std::size_t item) const noexcept { return demand_[item]; }
     std::int64_t delivered(std::size_t item) const noexcept { return consumed_[item]; }
     std::int64_t unmet(std::size_t item) const noexcept { return unmet_[item]; }
+    // Units that reached the hubs from the national supply so far.
+    std::int64_t produced(std::size_t item) const noexcept { return produced_[item]; }
     // Unmet units of `item` in phase 0 (days 1–3), 1 (4–7), 2 (8+).
     std::int64_t unmet_in_phase(std::size_t item, std::size_t phase) const {
         return phase_unmet_[phase][item];
