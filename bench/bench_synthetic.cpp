@@ -28,6 +28,10 @@
 // water is about, a depth cell and two node coordinates; each passenger its driver's state. Those
 // are random accesses, counted separately: each costs up to one 64-byte line where it misses the
 // cache (the upper bound printed beside it).
+// Because the active rows are scattered among finished ones, DRAM moves whole 64-byte lines: the
+// cache-line model counts, per column, the lines holding at least one touched row (written lines
+// twice), as if nothing stayed cached between ticks. That is the estimate of bytes moved that
+// bench/run divides by the STREAM triad bandwidth; the streamed bytes are its lower bound.
 
 #include <tsunagi/agents/agent_store.hpp>
 #include <tsunagi/core/clock.hpp>
@@ -91,6 +95,7 @@ std::array<StateCost, 9> const kBytes = {{
 }};
 
 struct Traffic {
+    double lines = 0.0;         // cache-line model: bytes over the run (see line_bytes())
     double streamed = 0.0;      // bytes over the run (estimated from the samples)
     double random = 0.0;        // random accesses over the run
     double updates = 0.0;       // active updates over the run (estimated; checks the sampling)
@@ -178,7 +183,46 @@ int main(int argc, char** argv) {
         }
         Traffic traffic;
         auto& clock = sim.engine().clock();
+        auto const at_end = store.column(store.field<std::uint8_t>("at_link_end"));
+        // Cache-line model: the 64-byte lines of each column that hold at least one row the
+        // kernel touches in this state, as if no line stayed cached from one tick to the next
+        // (the resident columns are 52 MB at 10^6, more than the 32 MB L3 here). Written lines
+        // count twice (read, then written back).
+        auto lines_of = [&](std::size_t elem, auto&& touched) {
+            std::size_t count = 0, last = std::numeric_limits<std::size_t>::max();
+            for (std::size_t i = 0; i < state.size(); ++i) {
+                if (touched(i)) {
+                    std::size_t const line = i * elem / 64;
+                    count += line != last ? 1 : 0;
+                    last = line;
+                }
+            }
+            return 64.0 * static_cast<double>(count);
+        };
+        auto line_bytes = [&](bool wet) {
+            auto const is = [&](std::size_t i, ResidentState st) {
+                return state[i] == static_cast<std::uint8_t>(st);
+            };
+            auto const moving = [&](std::size_t i) {
+                return is(i, ResidentState::Walking) || is(i, ResidentState::Driving);
+            };
+            double b = 2.0 * lines_of(1, [](std::size_t) { return true; }); // two state scans
+            b += lines_of(4, [&](std::size_t i) { return is(i, ResidentState::Home); }); // depart
+            double const mv4 = lines_of(4, moving);
+            b += mv4 * (1.0 /*edge*/ + 2.0 /*pos r+w*/ + 1.0 /*id*/) + lines_of(1, moving);
+            b += lines_of(4, [&](std::size_t i) { return is(i, ResidentState::Walking); }); // speed
+            b += lines_of(4, [&](std::size_t i) { return moving(i) && at_end[i] != 0; }); // end_tick
+            b += lines_of(4, [&](std::size_t i) { return is(i, ResidentState::Passenger); });
+            if (wet) {
+                b += mv4; // node
+                b += lines_of(4, [&](std::size_t i) {
+                    return is(i, ResidentState::Home) || is(i, ResidentState::Stranded);
+                }); // cell
+            }
+            return b;
+        };
         auto sample = [&](double ticks, bool wet) {
+            traffic.lines += ticks * line_bytes(wet);
             std::array<std::int64_t, 9> n{};
             for (auto s8 : state) {
                 ++n[std::min<std::size_t>(s8, 8)];
@@ -221,15 +265,18 @@ int main(int argc, char** argv) {
         double const all_rate = residents * static_cast<double>(ticks) / core_s;
         double const b_rss = (rss_peak - rss0) / residents;
         double const b_update = traffic.streamed / std::max(1.0, static_cast<double>(active));
+        double const line_update = traffic.lines / std::max(1.0, static_cast<double>(active));
+        double const line_gbs = traffic.lines / run_s / 1e9;
         double const random_update = traffic.random / std::max(1.0, static_cast<double>(active));
         double const gbs = traffic.streamed / run_s / 1e9;
         fmt::print("{:>10} {:>7} {:>9.2f} {:>9.2f} {:>9} {:>14.3e} {:>14.3e} {:>10.1f} {:>10} "
                    "{:>9.1f}\n",
                    pop, nthreads, build_s, run_s, ticks, active_rate, all_rate, b_rss,
                    store.bytes_per_agent(), b_update);
-        fmt::print("{:>12}streamed {:.2f} GB/s over the run; {:.2f} random accesses per update "
-                   "(≤ {:.0f} B as 64-B lines); sampled updates / counted = {:.3f}\n",
-                   "", gbs, random_update, 64.0 * random_update,
+        fmt::print("{:>12}streamed {:.1f} B/update, {:.2f} GB/s over the run; cache-line model "
+                   "{:.1f} B/update, {:.2f} GB/s; {:.2f} random accesses per update (≤ {:.0f} B "
+                   "as 64-B lines); sampled updates / counted = {:.3f}\n",
+                   "", b_update, gbs, line_update, line_gbs, random_update, 64.0 * random_update,
                    traffic.updates / std::max(1.0, static_cast<double>(active)));
         std::map<std::string, double> phases;
         std::string tasks;
@@ -260,10 +307,12 @@ int main(int argc, char** argv) {
                 "\"peak_rss_bytes\": {:.0f}, \"peak_rss_bytes_per_resident\": {:.1f}, "
                 "\"store_bytes_per_resident\": {}, \"streamed_bytes_per_update\": {:.3f}, "
                 "\"random_accesses_per_update\": {:.3f}, \"streamed_gb_per_s\": {:.4f}, "
+                "\"line_bytes_per_update\": {:.3f}, \"line_gb_per_s\": {:.4f}, "
                 "\"sampled_over_counted_updates\": {:.4f}, \"state_ticks\": {{{}}}, "
                 "\"phases_s\": {{{}}}, \"tasks_s\": {{{}}}}}\n",
                 pop, nthreads, build_s, run_s, ticks, duration, active, active_rate, all_rate,
                 rss_peak - rss0, b_rss, store.bytes_per_agent(), b_update, random_update, gbs,
+                line_update, line_gbs,
                 traffic.updates / std::max(1.0, static_cast<double>(active)), states_json,
                 phase_json, tasks);
         }
