@@ -119,7 +119,9 @@ def main():
             print(f"  {b['name']:<32} {b['real_time']:>10.3f} {b['time_unit']:<3} {rate}")
 
     for s in sumo:
-        print(f"\nSUMO side by side: {s['cars']} cars, {s['nodes']} nodes, {s['links']} links")
+        what = "cars" if s.get("mode", "cars") == "cars" else "walkers"
+        print(f"\nSUMO side by side ({s.get('mode', 'cars')}): {s['movers']} {what}, "
+              f"{s['nodes']} nodes, {s['links']} links")
         print(f"  wall: tsunagi {s['tsunagi_wall_s']:.2f} s ({s['threads']} thread), sumo --mesosim "
               f"{s['sumo_wall_s']:.2f} s → ratio {s['ratio']:.1f} (run only {s['ratio_run_only']:.1f})")
         for name, i in (("t50", 0), ("t90", 1), ("t100", 2)):
@@ -136,7 +138,8 @@ def main():
     upd = head["active_updates_per_core_s"] if head else float("nan")
     bpr = big["peak_rss_bytes_per_resident"] if big else float("nan")
     bw = fraction(head) if head else float("nan")
-    ratio = sumo[-1]["ratio"] if sumo else float("nan")
+    cars = [s for s in sumo if s.get("mode", "cars") == "cars"]
+    ratio = cars[-1]["ratio"] if cars else float("nan")
     print(f"\nsummary: updates_per_core_s={upd:.3g} bytes_per_resident={bpr:.1f} "
           f"bandwidth_fraction={bw:.3f} sumo_meso_ratio={ratio:.1f}")
     return 0
