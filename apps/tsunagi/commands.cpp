@@ -313,6 +313,19 @@ int info_command(InfoArgs const& a) {
         fmt::print("{}{}", i ? ", " : "", out.series[i].name);
     }
     fmt::print("\n");
+    if (!out.event_kinds.empty()) {
+        std::vector<std::int64_t> total(out.event_kinds.size(), 0);
+        for (std::size_t i = 0; i < out.events.size(); ++i) {
+            if (out.events.kind[i] < total.size()) {
+                total[out.events.kind[i]] += out.events.count[i];
+            }
+        }
+        fmt::print("  events ({} rows): ", out.events.size());
+        for (std::size_t k = 0; k < total.size(); ++k) {
+            fmt::print("{}{} {}", k ? ", " : "", out.event_kinds[k].name, total[k]);
+        }
+        fmt::print("\n");
+    }
     if (a.zones && !out.by_zone.empty()) {
         fmt::print("\n  {:<6} {:<24}", "zone", "name");
         for (auto const& k : out.by_zone) {

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <mpi.h>
 
+#include <cmath>
 #include <cstring>
 
 namespace tsunagi::hpc {
@@ -61,8 +62,32 @@ void MpiCommunicator::allreduce_sum(std::span<std::int64_t> v) {
 }
 
 void MpiCommunicator::allreduce_sum(std::span<double> v) {
-    // Gather everything and add in rank order: the result does not depend on MPI's reduction
-    // tree, so it is the same bits for any number of ranks whose contributions are.
+    // Counts held as doubles (the usual case: time series of persons) are summed exactly as
+    // 64-bit integers, in O(n log P); a sum of integers is the same bits in any order.
+    constexpr double kExact = 9007199254740992.0; // 2^53
+    int integral = 1;
+    for (double x : v) {
+        if (!(std::abs(x) < kExact) || std::trunc(x) != x) {
+            integral = 0;
+            break;
+        }
+    }
+    check(MPI_Allreduce(MPI_IN_PLACE, &integral, 1, MPI_INT, MPI_MIN, impl_->comm),
+          "MPI_Allreduce");
+    bytes_sent_ += sizeof(int);
+    if (integral != 0) {
+        std::vector<std::int64_t> n(v.size());
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            n[i] = static_cast<std::int64_t>(v[i]);
+        }
+        allreduce_sum(std::span<std::int64_t>(n));
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            v[i] = static_cast<double>(n[i]); // exact while sums stay below 2^53, as counts do
+        }
+        return;
+    }
+    // Otherwise gather everything and add in rank order: the result does not depend on MPI's
+    // reduction tree (O(n P) bytes; no model sums fractional values over ranks every tick).
     std::vector<double> all(v.size() * static_cast<std::size_t>(size_));
     check(MPI_Allgather(v.data(), static_cast<int>(v.size()), MPI_DOUBLE, all.data(),
                         static_cast<int>(v.size()), MPI_DOUBLE, impl_->comm),

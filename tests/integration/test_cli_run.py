@@ -47,7 +47,7 @@ def test_kpis_are_identical_for_one_and_two_threads(tmp_path, demo):
                    "--chunk-size", 97).returncode == 0
     ka, kb = kpis(a), kpis(b)
     assert ka == kb
-    for group in ["kpi/by_zone", "timeseries"]:
+    for group in ["kpi/by_zone", "timeseries", "events"]:
         ga, gb = group_arrays(a, group), group_arrays(b, group)
         assert ga.keys() == gb.keys()
         for name in ga:
@@ -143,7 +143,7 @@ def test_a_killed_run_resumed_from_its_checkpoint_ends_as_if_uninterrupted(tmp_p
     r = tsunagi("run", "--restart", ckpt, "-o", resumed, "-q")
     assert r.returncode == 0, r.stderr
     assert kpis(resumed) == kpis(full)
-    for group in ["timeseries", "kpi/by_zone", "edges", "facilities"]:
+    for group in ["timeseries", "kpi/by_zone", "edges", "facilities", "events"]:
         a, b = group_arrays(full, group), group_arrays(resumed, group)
         for name in a:
             assert np.array_equal(a[name], b[name]), (group, name)

@@ -42,6 +42,29 @@ def test_kpis_tables_and_series(small_results):
         res.by_zone("county")
 
 
+def test_event_log_adds_up_to_the_kpis(small_results):
+    res = small_results
+    ev = res.events()
+    assert list(ev.columns) == ["time_s", "kind", "subject_type", "subject", "label", "count"]
+    assert (ev["count"] > 0).all() and ev["time_s"].is_monotonic_increasing
+    assert set(ev["time_s"]) <= set(res.time_s)
+    totals = res.event_totals()
+    k = res.kpi
+    assert totals.get("deaths_tsunami", 0) + totals.get("deaths_collapse", 0) == k["deaths_direct"]
+    assert totals.get("shelter_arrivals", 0) == k["in_shelters"] + k["in_evacuation_buildings"]
+    deaths = res.events("deaths_tsunami")
+    assert (deaths["subject_type"] == "zone").all()
+    by_zone = deaths.groupby("label")["count"].sum()
+    munis = res.by_zone("municipality")
+    for code, n in by_zone.items():
+        assert munis.loc[code, "deaths_direct"] - munis.loc[code, "deaths_collapse"] == n
+    arrivals = res.events(["shelter_arrivals"]).groupby("subject")["count"].sum()
+    occupancy = res.facilities()["occupancy"]
+    assert all(occupancy.iloc[f] == n for f, n in arrivals.items())
+    with pytest.raises(KeyError, match="no event kind nope; there are: road_closed"):
+        res.events("nope")
+
+
 def test_edges_facilities_world_snapshots(small_results):
     res = small_results
     e = res.edges()

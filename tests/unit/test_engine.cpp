@@ -6,8 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using namespace tsunagi;
@@ -250,4 +252,77 @@ TEST(Recorder, ShareSeriesDivideTheTotalsOfEachZone) {
     EXPECT_DOUBLE_EQ(s.values[2], 0.75);
     EXPECT_DOUBLE_EQ(s.values[3], 10.0 / 60.0);
     EXPECT_DOUBLE_EQ(s.values[4], 1.0);
+}
+
+TEST(Recorder, EventsAreWhatChangedSinceTheLastSample) {
+    Zones zones;
+    zones.add({"JP", "Japan", ZoneLevel::Country, -1});
+    zones.add({"99", "P", ZoneLevel::Prefecture, 0});
+    SerialCommunicator comm;
+    Recorder rec(zones, comm);
+    std::vector<std::int64_t> arrivals(3, 0);  // cumulative, per facility
+    std::vector<std::uint8_t> closed(4, 0);     // state, per edge
+    closed[1] = 1;                              // closed in the data, before the run
+    rec.add_event_counts("arrivals", EventSubject::Facility, 3, "arrived",
+                         [&](std::span<std::int64_t> out) {
+                             std::copy(arrivals.begin(), arrivals.end(), out.begin());
+                         });
+    rec.add_state_events("closed", "closed", "reopened", "reopened", EventSubject::Edge, 4,
+                         [&](std::span<std::uint8_t> out) {
+                             std::copy(closed.begin(), closed.end(), out.begin());
+                         });
+    ASSERT_EQ(rec.event_kinds().size(), 3u);
+    EXPECT_EQ(rec.event_kinds()[2].name, "reopened");
+    EXPECT_THROW(rec.add_event_counts("arrivals", EventSubject::Zone, 2, "", {}), ModelError);
+    rec.start_events(); // edge 1's closure is the data's, not an event
+    closed[3] = 1;      // the main shock
+    arrivals[0] = 2;
+    rec.record(0.0);
+    arrivals[0] = 5;
+    arrivals[2] = 1;
+    closed[3] = 0;
+    closed[1] = 0;
+    rec.record(60.0);
+    rec.record(120.0); // nothing changed: no rows
+
+    auto const& e = rec.events();
+    // (time, kind, subject, count) in source order, subjects ascending.
+    std::vector<std::tuple<double, int, std::int64_t, std::int64_t>> rows;
+    for (std::size_t i = 0; i < e.size(); ++i) {
+        rows.emplace_back(e.time_s[i], e.kind[i], e.subject[i], e.count[i]);
+    }
+    using R = std::tuple<double, int, std::int64_t, std::int64_t>;
+    EXPECT_EQ(rows, (std::vector<R>{R{0.0, 0, 0, 2}, R{0.0, 1, 3, 1}, R{60.0, 0, 0, 3},
+                                    R{60.0, 0, 2, 1}, R{60.0, 2, 1, 1}, R{60.0, 2, 3, 1}}));
+
+    // A checkpoint's rows and baselines continue the same way after a restore.
+    Recorder again(zones, comm);
+    again.add_event_counts("arrivals", EventSubject::Facility, 3, "arrived",
+                           [&](std::span<std::int64_t> out) {
+                               std::copy(arrivals.begin(), arrivals.end(), out.begin());
+                           });
+    again.add_state_events("closed", "closed", "reopened", "reopened", EventSubject::Edge, 4,
+                           [&](std::span<std::uint8_t> out) {
+                               std::copy(closed.begin(), closed.end(), out.begin());
+                           });
+    again.restore_events(rec.events(), rec.event_baselines());
+    arrivals[1] = 4;
+    rec.record(180.0);
+    again.record(180.0);
+    EXPECT_EQ(again.events().count, rec.events().count);
+    EXPECT_EQ(again.events().subject, rec.events().subject);
+    EXPECT_EQ(rec.events().size(), 7u);
+
+    // A cumulative count that falls is a bug in the model, reported with the subject.
+    arrivals[1] = 3;
+    try {
+        rec.record(240.0);
+        FAIL() << "expected ModelError";
+    } catch (ModelError const& err) {
+        EXPECT_NE(std::string(err.what()).find("'arrivals'"), std::string::npos) << err.what();
+        EXPECT_NE(std::string(err.what()).find("facility 1 fell from 4 to 3"), std::string::npos)
+            << err.what();
+    }
+    // Baselines of the wrong shape are refused.
+    EXPECT_THROW(again.restore_events({}, {}), DataError);
 }

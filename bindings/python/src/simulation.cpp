@@ -219,12 +219,14 @@ store["state"] (or store.column("state")) is a read-only numpy view of the engin
 copy: it shows the state after every later step() and stays valid while the Simulation lives (it
 keeps the Simulation alive). snapshot() copies columns.
 )doc")
-        .def("kind", [](StoreView const& v) { return v.store->kind(); })
+        .def("kind", [](StoreView const& v) { return v.store->kind(); },
+             "The agent kind, e.g. 'residents'.")
         .def("size", [](StoreView const& v) { return v.store->size(); }, "Rows (agents).")
         .def("__len__", [](StoreView const& v) { return v.store->size(); })
-        .def("field_names", [](StoreView const& v) { return v.store->field_names(); })
+        .def("field_names", [](StoreView const& v) { return v.store->field_names(); },
+             "Names of the fields (columns), in declaration order.")
         .def("has_field", [](StoreView const& v, std::string const& n) { return v.store->has_field(n); },
-             py::arg("name"))
+             py::arg("name"), "Whether the store has a field of this name.")
         .def("__contains__",
              [](StoreView const& v, std::string const& n) { return v.store->has_field(n); })
         .def("column", [](StoreView const& v, std::string const& n) { return column(v.owner, *v.store, n); },
@@ -234,7 +236,8 @@ keeps the Simulation alive). snapshot() copies columns.
              py::arg("name"))
         .def("ids", [](StoreView const& v) { return view(v.owner, v.store->ids()); },
              "uint32 agent ids (a view).")
-        .def("bytes_per_agent", [](StoreView const& v) { return v.store->bytes_per_agent(); })
+        .def("bytes_per_agent", [](StoreView const& v) { return v.store->bytes_per_agent(); },
+             "Bytes one agent takes over all fields (the store's memory per row).")
         .def(
             "snapshot",
             [](StoreView const& v, std::optional<std::vector<std::string>> const& fields) {

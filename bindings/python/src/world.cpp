@@ -125,8 +125,8 @@ void bind_world(py::module_& m) {
             },
             "The geotransform in GDAL order (x0, dx, 0, y0, 0, dy), dy < 0.")
         .def("cell_area_m2", &GridSpec::cell_area_m2, "Area of one cell (m²).")
-        .def("width_m", &GridSpec::width_m)
-        .def("height_m", &GridSpec::height_m)
+        .def("width_m", &GridSpec::width_m, "Extent west–east (m).")
+        .def("height_m", &GridSpec::height_m, "Extent north–south (m).")
         .def("centre_x", &GridSpec::centre_x, py::arg("col"), "x of a column's cell centres.")
         .def("centre_y", &GridSpec::centre_y, py::arg("row"), "y of a row's cell centres.")
         .def(
@@ -143,31 +143,34 @@ void bind_world(py::module_& m) {
 
     py::class_<Zone>(m, "Zone", "One administrative zone (C++ tsunagi::Zone).")
         .def_readonly("code", &Zone::code, "'JP', 2-digit prefecture or 5-digit municipality code.")
-        .def_readonly("name", &Zone::name)
-        .def_readonly("level", &Zone::level)
+        .def_readonly("name", &Zone::name, "Name (e.g. 宇和島市), as in the source data.")
+        .def_readonly("level", &Zone::level, "ZoneLevel: country, prefecture or municipality.")
         .def_readonly("parent", &Zone::parent, "Index of the parent zone, -1 for the root.")
         .def("__repr__", [](Zone const& z) {
             return fmt::format("<tsunagi.Zone {} {}>", z.code, z.name);
         });
 
     py::class_<Facility>(m, "Facility", "One facility (C++ tsunagi::Facility), a copy.")
-        .def_readonly("kind", &Facility::kind)
+        .def_readonly("kind", &Facility::kind, "FacilityKind (shelter, hub, depot, hospital, ...).")
         .def_readonly("external_id", &Facility::external_id, "Id in the source data (e.g. GSI).")
-        .def_readonly("name", &Facility::name)
-        .def_readonly("x", &Facility::x)
-        .def_readonly("y", &Facility::y)
+        .def_readonly("name", &Facility::name, "Name in the source data (may be empty).")
+        .def_readonly("x", &Facility::x, "x in the world's projected CRS (m).")
+        .def_readonly("y", &Facility::y, "y in the world's projected CRS (m).")
         .def_readonly("node", &Facility::node, "Nearest road node.")
-        .def_readonly("snap_distance_m", &Facility::snap_distance_m)
-        .def_readonly("zone", &Facility::zone)
-        .def_readonly("capacity", &Facility::capacity)
-        .def_readonly("hazard_flags", &Facility::hazard_flags)
+        .def_readonly("snap_distance_m", &Facility::snap_distance_m,
+                      "Distance from the facility to its road node (m).")
+        .def_readonly("zone", &Facility::zone, "Index of its zone (municipality), -1 if outside.")
+        .def_readonly("capacity", &Facility::capacity, "Persons (shelters) or units (hubs).")
+        .def_readonly("hazard_flags", &Facility::hazard_flags,
+                      "GSI hazard bits it is designated for: 1 flood, 2 landslide, 4 storm surge, "
+                      "8 earthquake, 16 tsunami, 32 large fire, 64 inland flood, 128 volcano.")
         .def("__repr__", [](Facility const& f) {
             return fmt::format("<tsunagi.Facility {} {} '{}' capacity {}>", to_string(f.kind),
                                f.external_id, f.name, f.capacity);
         });
 
     py::class_<ZonesView>(m, "Zones", "The zone hierarchy (C++ tsunagi::Zones); parents first.")
-        .def("size", [](ZonesView const& v) { return v.z->size(); })
+        .def("size", [](ZonesView const& v) { return v.z->size(); }, "Number of zones, all levels.")
         .def("__len__", [](ZonesView const& v) { return v.z->size(); })
         .def(
             "__getitem__",
@@ -211,21 +214,30 @@ void bind_world(py::module_& m) {
     py::class_<RoadsView>(m, "RoadGraph",
                           "The road network in CSR form (C++ tsunagi::RoadGraph): static "
                           "attributes per directed edge as read-only numpy views, and state().")
-        .def("node_count", [](RoadsView const& v) { return v.g->node_count(); })
-        .def("edge_count", [](RoadsView const& v) { return v.g->edge_count(); })
+        .def("node_count", [](RoadsView const& v) { return v.g->node_count(); }, "Nodes.")
+        .def("edge_count", [](RoadsView const& v) { return v.g->edge_count(); },
+             "Directed edges (a two-way street is two).")
         .def("node_x", [](RoadsView const& v) { return view(v.owner, v.g->node_x()); },
              "float64 x of every node (projected CRS, m).")
-        .def("node_y", [](RoadsView const& v) { return view(v.owner, v.g->node_y()); })
+        .def("node_y", [](RoadsView const& v) { return view(v.owner, v.g->node_y()); },
+             "float64 y of every node (projected CRS, m).")
         .def("out_offsets", [](RoadsView const& v) { return view(v.owner, v.g->out_offsets()); },
              "CSR offsets: the edges leaving node n are [out_offsets[n], out_offsets[n+1]).")
-        .def("source", [](RoadsView const& v) { return view(v.owner, v.g->source()); })
-        .def("target", [](RoadsView const& v) { return view(v.owner, v.g->target()); })
-        .def("length_m", [](RoadsView const& v) { return view(v.owner, v.g->length_m()); })
-        .def("width_m", [](RoadsView const& v) { return view(v.owner, v.g->width_m()); })
+        .def("source", [](RoadsView const& v) { return view(v.owner, v.g->source()); },
+             "uint32 start node of every edge.")
+        .def("target", [](RoadsView const& v) { return view(v.owner, v.g->target()); },
+             "uint32 end node of every edge.")
+        .def("length_m", [](RoadsView const& v) { return view(v.owner, v.g->length_m()); },
+             "float32 length of every edge (m).")
+        .def("width_m", [](RoadsView const& v) { return view(v.owner, v.g->width_m()); },
+             "float32 width of the road every edge belongs to (m; both directions share it).")
         .def("free_speed_mps",
-             [](RoadsView const& v) { return view(v.owner, v.g->free_speed_mps()); })
-        .def("capacity_vph", [](RoadsView const& v) { return view(v.owner, v.g->capacity_vph()); })
-        .def("lanes", [](RoadsView const& v) { return view(v.owner, v.g->lanes()); })
+             [](RoadsView const& v) { return view(v.owner, v.g->free_speed_mps()); },
+             "float32 free-flow car speed of every edge (m/s).")
+        .def("capacity_vph", [](RoadsView const& v) { return view(v.owner, v.g->capacity_vph()); },
+             "float32 car capacity of every edge (vehicles per hour, its lanes together).")
+        .def("lanes", [](RoadsView const& v) { return view(v.owner, v.g->lanes()); },
+             "uint8 lanes of every edge in its direction.")
         .def(
             "road_class",
             [](RoadsView const& v) {
@@ -247,7 +259,7 @@ void bind_world(py::module_& m) {
 
     py::class_<FacilitiesView>(m, "Facilities",
                                "Facilities of the digital twin (C++ tsunagi::Facilities).")
-        .def("size", [](FacilitiesView const& v) { return v.f->size(); })
+        .def("size", [](FacilitiesView const& v) { return v.f->size(); }, "Number of facilities.")
         .def("__len__", [](FacilitiesView const& v) { return v.f->size(); })
         .def(
             "__getitem__",
@@ -279,10 +291,12 @@ void bind_world(py::module_& m) {
     py::class_<WorldView>(m, "World",
                           "The digital twin (C++ tsunagi::World). Raster layers are read-only "
                           "2-D numpy views [ny, nx] (row 0 = north) of the engine's memory.")
-        .def_property_readonly("name", [](WorldView const& v) { return v.w->name; })
+        .def_property_readonly("name", [](WorldView const& v) { return v.w->name; },
+                               "The region's name (scenario world.name).")
         .def_property_readonly("source", [](WorldView const& v) { return v.w->source; },
                                "'synthetic' or the data the world was built from.")
-        .def_property_readonly("grid", [](WorldView const& v) { return v.w->grid; })
+        .def_property_readonly("grid", [](WorldView const& v) { return v.w->grid; },
+                               "The raster grid (GridSpec: size, geotransform, CRS).")
         .def_property_readonly(
             "elevation_m",
             [](WorldView const& v) { return raster(v.owner, v.w->grid, v.w->elevation_m); },
@@ -301,7 +315,8 @@ void bind_world(py::module_& m) {
         .def_property_readonly("tsunami_max_depth_m",
                                [](WorldView const& v) {
                                    return raster(v.owner, v.w->grid, v.w->tsunami_max_depth_m);
-                               })
+                               },
+                               "float32 maximum inundation depth over the event (m).")
         .def_property_readonly(
             "tsunami_depth_m",
             [](WorldView const& v) { return raster(v.owner, v.w->grid, v.w->tsunami_depth_m); },
@@ -316,20 +331,26 @@ void bind_world(py::module_& m) {
                 return d;
             },
             "Further named float32 layers (building stock, ...), as a dict of views.")
-        .def_property_readonly("roads", [](WorldView const& v) { return RoadsView{v.owner, &v.w->roads}; })
+        .def_property_readonly(
+            "roads", [](WorldView const& v) { return RoadsView{v.owner, &v.w->roads}; },
+            "The road network (RoadGraph).")
         .def_property_readonly("node_cell",
                                [](WorldView const& v) { return view(v.owner, v.w->node_cell); },
                                "uint32 cell of every road node.")
         .def_property_readonly(
-            "facilities", [](WorldView const& v) { return FacilitiesView{v.owner, &v.w->facilities}; })
+            "facilities", [](WorldView const& v) { return FacilitiesView{v.owner, &v.w->facilities}; },
+            "Shelters, hubs, depots and the other facilities (Facilities).")
         .def_property_readonly("zones",
-                               [](WorldView const& v) { return ZonesView{v.owner, &v.w->zones}; })
+                               [](WorldView const& v) { return ZonesView{v.owner, &v.w->zones}; },
+                               "The zone hierarchy country → prefecture → municipality (Zones).")
         .def_property_readonly(
             "inundated_cells",
             [](WorldView const& v) { return view(v.owner, v.w->inundated_cells); },
             "uint32 cells with any inundation, ascending.")
-        .def("total_population", [](WorldView const& v) { return v.w->total_population(); })
-        .def("memory_bytes", [](WorldView const& v) { return v.w->memory_bytes(); })
+        .def("total_population", [](WorldView const& v) { return v.w->total_population(); },
+             "Residents over all cells (the population raster's sum).")
+        .def("memory_bytes", [](WorldView const& v) { return v.w->memory_bytes(); },
+             "Bytes held by the world's rasters, named layers and road graph.")
         .def("__repr__", [](WorldView const& v) {
             return fmt::format("<tsunagi.World '{}' ({}): {} × {} cells, {} road nodes, {} "
                                "facilities>",

@@ -200,10 +200,12 @@ class Results:
     # --- provenance -------------------------------------------------------------------------
     @property
     def name(self):
+        """The scenario's name (`scenario.name`), from /meta."""
         return self.meta.get("scenario_name", "")
 
     @property
     def seed(self):
+        """The seed the run used (`scenario.seed` or `--seed`), from /meta."""
         return self.meta.get("seed")
 
     @property
@@ -325,6 +327,53 @@ class Results:
                     raise KeyError(f"no time series '{n}'; there are: {', '.join(self.series_names)}")
                 out[n] = f["timeseries"][n][:, z]
         return pd.DataFrame(out, index=pd.Index(self.time_s, name="time_s"))
+
+    # --- events ------------------------------------------------------------------------------
+    def events(self, kind=None):
+        """The event log (/events) as a DataFrame: time_s (the end of the sampling interval in
+        which it happened), kind, subject_type ('zone', 'facility' or 'edge'), subject (its
+        index: /zones, /world/facilities or the road edge), label (the zone code or the
+        facility's id; empty for edges) and count. kind: keep only these kinds (a name or a
+        list). Files written before events existed give an empty table."""
+        import pandas as pd
+        cols = ["time_s", "kind", "subject_type", "subject", "label", "count"]
+        with self._open() as f:
+            if "events" not in f:
+                return pd.DataFrame({c: [] for c in cols})
+            g = f["events"]
+            kinds = _strings(g["kinds"][()])
+            subjects = _strings(g["kind_subject"][()])
+            k = g["kind"][()]
+            subject = g["subject"][()]
+            facility_ids = (_strings(f["world/facilities/external_id"][()])
+                            if "world/facilities/external_id" in f else None)
+            df = pd.DataFrame({"time_s": g["time_s"][()],
+                               "kind": np.asarray(kinds, dtype=object)[k] if len(k) else [],
+                               "subject_type": np.asarray(subjects, dtype=object)[k]
+                               if len(k) else [],
+                               "subject": subject, "count": g["count"][()]})
+        codes = self._zones["code"]
+
+        def label(row):
+            if row.subject_type == "zone":
+                return codes[row.subject]
+            if row.subject_type == "facility" and facility_ids is not None:
+                return facility_ids[row.subject]
+            return ""
+        df["label"] = [label(r) for r in df.itertuples()] if len(df) else []
+        df = df[cols]
+        if kind is not None:
+            wanted = [kind] if isinstance(kind, str) else list(kind)
+            unknown = sorted(set(wanted) - set(kinds))
+            if unknown:
+                raise KeyError(f"no event kind {', '.join(unknown)}; there are: {', '.join(kinds)}")
+            df = df[df["kind"].isin(wanted)].reset_index(drop=True)
+        return df
+
+    def event_totals(self):
+        """How many times each kind of event happened over the run (a Series by kind)."""
+        df = self.events()
+        return df.groupby("kind")["count"].sum() if len(df) else df["count"]
 
     # --- per edge / per facility ------------------------------------------------------------
     def edges(self):

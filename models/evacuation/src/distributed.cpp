@@ -247,7 +247,8 @@ void EvacuationModel::save(CheckpointWriter& w) const {
           std::pair{"dead", &dead_}, std::pair{"walking", &walking_},
           std::pair{"driving", &driving_}, std::pair{"stranded", &stranded_},
           std::pair{"collapse_dead", &collapse_dead_}, std::pair{"trapped", &trapped_},
-          std::pair{"arrival_minute", &arrival_minute_}}) {
+          std::pair{"arrival_minute", &arrival_minute_},
+          std::pair{"shelter_arrivals", &shelter_arrivals_}}) {
         w.put(name, *v);
     }
     w.put_value("pop_age", pop_age_);
@@ -283,7 +284,8 @@ void EvacuationModel::load(CheckpointReader const& r) {
           std::pair{"dead", &dead_}, std::pair{"walking", &walking_},
           std::pair{"driving", &driving_}, std::pair{"stranded", &stranded_},
           std::pair{"collapse_dead", &collapse_dead_}, std::pair{"trapped", &trapped_},
-          std::pair{"arrival_minute", &arrival_minute_}}) {
+          std::pair{"arrival_minute", &arrival_minute_},
+          std::pair{"shelter_arrivals", &shelter_arrivals_}}) {
         r.get(name, *v);
     }
     r.get_value("pop_age", pop_age_);

@@ -97,6 +97,33 @@ void EvacuationModel::declare(ModelBuilder& b) {
                            out[zone_or_root(fac[f].zone)] += fac.occupancy()[f];
                        }
                    });
+    // Events: arrivals per shelter, sites that filled, deaths by cause per municipality.
+    std::size_t const nf = world_->facilities.size();
+    rec.add_event_counts("shelter_arrivals", EventSubject::Facility, nf,
+                         "evacuees who entered the designated site",
+                         [this](std::span<std::int64_t> out) {
+                             std::copy(shelter_arrivals_.begin(), shelter_arrivals_.end(),
+                                       out.begin());
+                         });
+    rec.add_event_counts(
+        "shelter_full", EventSubject::Facility, nf,
+        "the site reached its capacity; later arrivals are sent to the next nearest",
+        [this](std::span<std::int64_t> out) {
+            std::copy(facility_full_seen_.begin(), facility_full_seen_.end(), out.begin());
+        },
+        /*same_on_every_rank=*/true); // announced to every rank
+    rec.add_event_counts("deaths_tsunami", EventSubject::Zone, nz,
+                         "residents killed by the tsunami, by their zone",
+                         [this](std::span<std::int64_t> out) {
+                             for (std::size_t z = 0; z < out.size(); ++z) {
+                                 out[z] = dead_[z] - collapse_dead_[z];
+                             }
+                         });
+    rec.add_event_counts("deaths_collapse", EventSubject::Zone, nz,
+                         "residents killed by a building collapse at the main shock, by zone",
+                         [this](std::span<std::int64_t> out) {
+                             std::copy(collapse_dead_.begin(), collapse_dead_.end(), out.begin());
+                         });
     rec.add_series("still_exposed", "persons",
                    "residents in the hazard zone, alive and not yet safe",
                    [this](std::span<double> out) {
@@ -143,6 +170,7 @@ void EvacuationModel::build_routes() {
     node_facility_.assign(nn, kNoFacility);
     facility_full_.assign(fac.size(), 0);
     facility_full_seen_.assign(fac.size(), 0);
+    shelter_arrivals_.assign(fac.size(), 0);
     std::vector<NodeId> ped_targets, car_targets;
     std::size_t sites = 0;
     for (FacilityId f = 0; f < fac.size(); ++f) {
@@ -324,6 +352,7 @@ Decision EvacuationModel::decide(std::uint32_t row, NodeId node, Mode mode) {
                 return Decision{Decision::Wait, kNoEdge};
             }
             ++occ; // only this node's thread touches its facility
+            ++shelter_arrivals_[f];
         }
         return Decision{Decision::Arrive, kNoEdge};
     }

@@ -131,6 +131,26 @@ void Engine::initialize() {
     if (initialized_) {
         throw ModelError("Engine::initialize() called twice");
     }
+    // World-level events every run has: roads and facilities closing and reopening (the world's
+    // dynamic state is the same on every rank).
+    recorder_.add_state_events(
+        "road_closed", "a road edge closed (damage, debris, a failed bridge, flooding)",
+        "road_reopened", "a closed road edge reopened", EventSubject::Edge,
+        world_.roads.edge_count(), [this](std::span<std::uint8_t> closed) {
+            auto const& open = world_.roads.state().open;
+            for (std::size_t e = 0; e < closed.size(); ++e) {
+                closed[e] = open[e] == 0 ? 1 : 0;
+            }
+        });
+    recorder_.add_state_events(
+        "facility_closed", "a facility stopped working (damage, flooding, no power)",
+        "facility_reopened", "a closed facility works again", EventSubject::Facility,
+        world_.facilities.size(), [this](std::span<std::uint8_t> closed) {
+            auto const& open = world_.facilities.open();
+            for (std::size_t f = 0; f < closed.size(); ++f) {
+                closed[f] = open[f] == 0 ? 1 : 0;
+            }
+        });
     for (auto& m : models_) {
         ModelBuilder b(*this, std::string(m->name()));
         recorder_.set_replicated(m->replicated());
@@ -142,6 +162,7 @@ void Engine::initialize() {
         return static_cast<int>(a.phase) < static_cast<int>(b.phase);
     });
     TickContext const ctx = context();
+    recorder_.start_events();
     pool_.execute([&] {
         for (auto& m : models_) {
             m->initialize(ctx);
@@ -263,6 +284,15 @@ void Engine::save(CheckpointWriter& w) const {
     for (std::size_t i = 0; i < recorder_.series().size(); ++i) {
         rec.put("series." + std::to_string(i), recorder_.series()[i].values);
     }
+    auto const& ev = recorder_.events();
+    rec.put("events.time_s", ev.time_s);
+    rec.put("events.kind", ev.kind);
+    rec.put("events.subject", ev.subject);
+    rec.put("events.count", ev.count);
+    auto const baselines = recorder_.event_baselines();
+    for (std::size_t i = 0; i < baselines.size(); ++i) {
+        rec.put("events.baseline." + std::to_string(i), baselines[i]);
+    }
     auto stores = w.child("agents");
     for (auto const& [kind, store] : stores_) {
         auto s = stores.child(kind);
@@ -298,6 +328,16 @@ void Engine::load(CheckpointReader const& r) {
         rec.get("series." + std::to_string(i), values[i]);
     }
     recorder_.restore(std::move(times), std::move(values));
+    EventRows ev;
+    rec.get("events.time_s", ev.time_s);
+    rec.get("events.kind", ev.kind);
+    rec.get("events.subject", ev.subject);
+    rec.get("events.count", ev.count);
+    std::vector<std::vector<std::int64_t>> baselines(recorder_.event_baselines().size());
+    for (std::size_t i = 0; i < baselines.size(); ++i) {
+        rec.get("events.baseline." + std::to_string(i), baselines[i]);
+    }
+    recorder_.restore_events(std::move(ev), std::move(baselines));
     auto stores = r.child("agents");
     for (auto& [kind, store] : stores_) {
         store->load(stores.child(kind));

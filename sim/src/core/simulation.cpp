@@ -286,6 +286,8 @@ RunOutput Simulation::output() const {
     for (auto const& s : rec.series()) {
         out.series.push_back(RunOutput::Series{s.name, s.unit, s.description, s.values});
     }
+    out.event_kinds = rec.event_kinds();
+    out.events = rec.events();
     return out;
 }
 

@@ -122,6 +122,32 @@ void write_world(h5::Group& w, World const& world) {
     f.write("open_final", std::span<std::uint8_t const>(fac.open()), {nf});
 }
 
+void write_events(h5::Group& root, RunOutput const& out) {
+    auto ev = root.create_group("events");
+    std::vector<std::string> names, subjects, descriptions;
+    for (auto const& k : out.event_kinds) {
+        names.push_back(k.name);
+        subjects.push_back(to_string(k.subject));
+        descriptions.push_back(k.description);
+    }
+    ev.write_strings("kinds", names);
+    ev.write_strings("kind_subject", subjects);
+    ev.write_strings("kind_description", descriptions);
+    auto const& r = out.events;
+    std::uint64_t const n = r.size();
+    std::vector<std::int32_t> kind(r.kind.begin(), r.kind.end());
+    ev.write("time_s", std::span<double const>(r.time_s), {n});
+    ev.write("kind", std::span<std::int32_t const>(kind), {n});
+    ev.write("subject", std::span<std::int64_t const>(r.subject), {n});
+    ev.write("count", std::span<std::int64_t const>(r.count), {n});
+    ev.write_dataset_attr("kind", "description", "index into /events/kinds");
+    ev.write_dataset_attr("subject", "description",
+                          "index of the zone (/zones), facility (/world/facilities) or road edge "
+                          "(/world/roads) named by /events/kind_subject");
+    ev.write_dataset_attr("count", "description",
+                          "how many times it happened in the sampling interval ending at time_s");
+}
+
 } // namespace
 
 void write_run_groups(h5::Group& root, RunOutput const& out, World const* world) {
@@ -201,6 +227,7 @@ void write_run_groups(h5::Group& root, RunOutput const& out, World const* world)
         ts.write_dataset_attr(s.name, "dims", "time × zone (rows: /timeseries/time_s, columns: "
                                               "/zones/code)");
     }
+    write_events(root, out);
     if (world != nullptr) {
         auto w = root.create_group("world");
         write_world(w, *world);
@@ -410,6 +437,25 @@ RunOutput read_run_output(std::filesystem::path const& path) {
         s.unit = ts.read_dataset_attr(k, "unit").value_or("");
         s.description = ts.read_dataset_attr(k, "description").value_or("");
         out.series.push_back(std::move(s));
+    }
+    if (root.has("events")) {
+        auto ev = root.open_group("events");
+        auto const names = ev.read_strings("kinds");
+        auto const subjects = ev.read_strings("kind_subject");
+        auto const descriptions = ev.read_strings("kind_description");
+        for (std::size_t i = 0; i < names.size() && i < subjects.size(); ++i) {
+            EventSubject const s = subjects[i] == "facility" ? EventSubject::Facility
+                                   : subjects[i] == "edge"   ? EventSubject::Edge
+                                                             : EventSubject::Zone;
+            out.event_kinds.push_back(
+                EventKind{names[i], s, i < descriptions.size() ? descriptions[i] : ""});
+        }
+        out.events.time_s = ev.read_doubles("time_s");
+        for (auto k : ev.read_int64s("kind")) {
+            out.events.kind.push_back(static_cast<std::uint16_t>(k));
+        }
+        out.events.subject = ev.read_int64s("subject");
+        out.events.count = ev.read_int64s("count");
     }
     return out;
 }

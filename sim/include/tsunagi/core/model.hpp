@@ -96,8 +96,8 @@ public:
     // be checkpointed refuse --checkpoint-every.
     virtual bool checkpointable() const { return false; }
     // A replicated model computes world-level state (hazard fields, damage, lifelines) the same
-    // way on every rank, from replicated inputs; its time series and counts are taken from rank 0
-    // only, where a distributed model's (agents split over ranks) are summed over ranks.
+    // way on every rank, from replicated inputs; its time series and counts are taken as they
+    // are (no communication), where a distributed model's (agents split over ranks) are summed.
     virtual bool replicated() const { return false; }
     virtual void save(CheckpointWriter&) const {}
     virtual void load(CheckpointReader const&) {}

@@ -15,6 +15,26 @@ namespace tsunagi {
 class Communicator;
 class Zones;
 
+// What an event row's `subject` indexes.
+enum class EventSubject : std::uint8_t { Zone, Facility, Edge };
+char const* to_string(EventSubject s) noexcept; // "zone", "facility", "edge"
+
+// /events: compact rows (time_s, kind, subject, count), one per subject and kind that changed in
+// a sampling interval, stamped with the sample's time.
+struct EventRows {
+    std::vector<double> time_s;
+    std::vector<std::uint16_t> kind; // index into the recorder's event_kinds()
+    std::vector<std::int64_t> subject;
+    std::vector<std::int64_t> count;
+    std::size_t size() const noexcept { return time_s.size(); }
+};
+
+struct EventKind {
+    std::string name;
+    EventSubject subject;
+    std::string description;
+};
+
 class Recorder {
 public:
     // Fills this rank's value for each zone (a span over all zones, zeroed before the call).
@@ -28,7 +48,7 @@ public:
         std::vector<double> values; // time-major: values[t * zones + z]
         ZoneFill denominator;       // set for share series (see add_share_series)
         double empty_value = 1.0;
-        bool replicated = false;    // the same on every rank: rank 0's values, not the sum
+        bool replicated = false;    // the same on every rank: taken as is, not summed
     };
 
     Recorder(Zones const& zones, Communicator& comm) : zones_(zones), comm_(comm) {}
@@ -51,12 +71,51 @@ public:
     // it around each model's declare()).
     void set_replicated(bool on) noexcept { replicated_ = on; }
 
+    // Events. A count source fills this rank's cumulative count per subject (zeroed before the
+    // call); at every sample the counts are summed over ranks (unless the source is replicated,
+    // or `same_on_every_rank`) and every subject whose count grew gives a row with the increase.
+    // Counts must never decrease.
+    using CountFill = std::function<void(std::span<std::int64_t> cumulative)>;
+    void add_event_counts(std::string kind, EventSubject subject, std::size_t subjects,
+                          std::string description, CountFill cumulative,
+                          bool same_on_every_rank = false);
+    // A state source fills a 0/1 state per subject, the same on every rank (world state); a row
+    // of kind `on` (count 1) is written when a subject turns 1, of kind `off` when it turns 0.
+    using StateFill = std::function<void(std::span<std::uint8_t> state)>;
+    void add_state_events(std::string on, std::string on_description, std::string off,
+                          std::string off_description, EventSubject subject, std::size_t subjects,
+                          StateFill state);
+    // Takes the state sources' current state as the baseline (the engine calls it before the
+    // models initialise, so changes made by the main shock are events, the data's are not).
+    void start_events();
+    std::vector<EventKind> const& event_kinds() const noexcept { return event_kinds_; }
+    EventRows const& events() const noexcept { return events_; }
+    // Checkpoints: rows so far and every source's baseline (cumulative counts or states).
+    std::vector<std::vector<std::int64_t>> event_baselines() const;
+    void restore_events(EventRows rows, std::vector<std::vector<std::int64_t>> baselines);
+
 private:
+    struct EventSource {
+        std::uint16_t kind;     // counts: the kind; states: the `on` kind
+        std::uint16_t off_kind; // states only
+        bool state = false;
+        bool summed = false;
+        std::size_t subjects = 0;
+        CountFill counts;
+        StateFill states;
+        std::vector<std::int64_t> last; // cumulative counts or 0/1 states at the last sample
+    };
+    std::uint16_t add_event_kind(std::string name, EventSubject subject, std::string description);
+    void record_events(double time_s);
+
     bool replicated_ = false;
     Zones const& zones_;
     Communicator& comm_;
     std::vector<double> times_;
     std::vector<Series> series_;
+    std::vector<EventKind> event_kinds_;
+    std::vector<EventSource> event_sources_;
+    EventRows events_;
 };
 
 // Final KPIs of a run.
@@ -122,8 +181,9 @@ public:
     std::vector<ArrayKpi> const& edges() const noexcept { return edges_; }
     std::vector<ArrayKpi> const& facilities() const noexcept { return facilities_; }
     Kpi const* find(std::string const& name) const noexcept;
-    // While set, count(), count_by() and count_by_zone() take rank 0's value instead of the sum
-    // over ranks (Model::replicated(); the engine sets it around each model's report()).
+    // While set, count(), count_by() and count_by_zone() take the value as it is (the same on
+    // every rank) instead of summing it over ranks (Model::replicated(); the engine sets it around
+    // each model's report()).
     void set_replicated(bool on) noexcept { replicated_ = on; }
     std::int64_t count_of(std::string const& name) const; // throws if absent or not a count
 

@@ -7,6 +7,8 @@
 //   /kpi/by_zone one array per KPI, aligned with /zones/code
 //   /kpi/by_<c>  counts split by another category (e.g. by_age), with a `labels` dataset
 //   /timeseries  time_s, and one [time × zone] array per series
+//   /events      rows time_s, kind, subject, count (what happened, per sampling interval) and
+//                the kinds' names, subject types and descriptions
 //   /edges       per road edge results (e.g. peak pedestrian density), aligned with /world/roads
 //   /facilities  per facility results (e.g. peak occupancy), aligned with /world/facilities
 //   /world       grid (attributes), static layers, roads, facilities - for maps and GIS export
@@ -47,6 +49,8 @@ struct RunOutput {
     std::vector<Report::ArrayKpi> facilities;     // /facilities/<name>, one value per facility
     std::vector<double> times_s;
     std::vector<Series> series;
+    std::vector<EventKind> event_kinds; // /events/kinds, ...
+    EventRows events;                   // /events/time_s, kind, subject, count
 
     MetaValue const* find_meta(std::string const& name) const noexcept;
     Report::Kpi const* find_kpi(std::string const& name) const noexcept;

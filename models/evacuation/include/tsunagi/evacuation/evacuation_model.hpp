@@ -130,6 +130,7 @@ private:
     std::vector<FacilityId> node_facility_; // shelter or evacuation building at a node
     std::vector<std::uint8_t> facility_full_;
     std::vector<std::uint8_t> facility_full_seen_;
+    std::vector<std::int64_t> shelter_arrivals_; // cumulative, per facility, this rank's
     // One candidate list per chunk, each on its own cache lines: chunks run on different threads
     // and push every tick (queued agents re-submit), so adjacent vector headers would false-share.
     struct alignas(64) CandidateList {
