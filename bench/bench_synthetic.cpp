@@ -5,8 +5,9 @@
 //
 // For each population: builds the synthetic world, initialises the models and runs the scenario,
 // then reports
-//   - active agent-updates per core-second: residents processed while waiting or walking, summed
-//     over ticks, ÷ (run wall time × threads) - the work the evacuation kernel actually does;
+//   - active agent-updates per core-second: residents processed while at home, walking,
+//     driving, riding or stranded, summed over ticks, ÷ (run wall time × threads) - the work the
+//     evacuation kernel actually does;
 //   - resident-ticks per core-second: every resident visited every tick, finished ones included;
 //   - peak memory per resident: (peak RSS - RSS before the world was built) ÷ residents, and the
 //     agent stores' exact bytes per resident;
