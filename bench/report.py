@@ -24,9 +24,11 @@ def micro_line(path):
     with open(path) as f:
         g = json.load(f)
     rows = []
-    for b in g.get("benchmarks", []):
-        if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
-            continue
+    bench = g.get("benchmarks", [])
+    # With --benchmark_repetitions keep only the medians.
+    if any(b.get("run_type") == "aggregate" for b in bench):
+        bench = [b for b in bench if b.get("aggregate_name") == "median"]
+    for b in bench:
         rows.append({k: b[k] for k in ("name", "real_time", "cpu_time", "time_unit",
                                        "items_per_second", "bytes_per_second") if k in b})
     print(json.dumps({"bench": "micro", "context": {k: g["context"].get(k) for k in
