@@ -4,6 +4,8 @@
     bench/report.py [--cores N] RUN.jsonl      tables + `summary: ...` (the last line)
     bench/report.py --micro GBENCH.json        Google Benchmark's JSON as one of our JSON lines
 
+sumo_meso_ratio = SUMO meso wall time ÷ Tsunagi's on the same car evacuation, SUMO routing on
+free-flow times as Tsunagi does (bench/sumo_compare.py).
 bandwidth_fraction = bytes moved per agent-update (cache-line model, tsunagi_bench) × updates per
 second ÷ the STREAM triad bandwidth with the same number of threads, for the largest population
 run on one thread (see docs/benchmarks.md for the byte model and what it leaves out).
@@ -122,7 +124,8 @@ def main():
 
     for s in sumo:
         what = "cars" if s.get("mode", "cars") == "cars" else "walkers"
-        print(f"\nSUMO side by side ({s.get('mode', 'cars')}): {s['movers']} {what}, "
+        print(f"\nSUMO side by side ({s.get('mode', 'cars')}, SUMO routing "
+              f"{s.get('sumo_routing', 'adaptive')}): {s['movers']} {what}, "
               f"{s['nodes']} nodes, {s['links']} links")
         print(f"  wall: tsunagi {s['tsunagi_wall_s']:.2f} s ({s['threads']} thread), sumo --mesosim "
               f"{s['sumo_wall_s']:.2f} s → ratio {s['ratio']:.1f} (run only {s['ratio_run_only']:.1f})")
@@ -140,7 +143,9 @@ def main():
     upd = head["active_updates_per_core_s"] if head else float("nan")
     bpr = big["peak_rss_bytes_per_resident"] if big else float("nan")
     bw = fraction(head) if head else float("nan")
-    cars = [s for s in sumo if s.get("mode", "cars") == "cars"]
+    # The like-for-like comparison: SUMO routing on free-flow times, as Tsunagi's car tree.
+    cars = [s for s in sumo if s.get("mode", "cars") == "cars"
+            and s.get("sumo_routing") == "free-flow"]
     ratio = cars[-1]["ratio"] if cars else float("nan")
     print(f"\nsummary: updates_per_core_s={upd:.3g} bytes_per_resident={bpr:.1f} "
           f"bandwidth_fraction={bw:.3f} sumo_meso_ratio={ratio:.1f}")

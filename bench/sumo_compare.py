@@ -14,9 +14,12 @@
 3. Exports the road network (every directed link: its length, lanes and free speed) to SUMO plain
    XML (.nod.xml, .edg.xml) → netconvert, and the demand to trips with the same departure times,
    origin and destination junctions (the node each car left from and the node it arrived at in
-   Tsunagi); SUMO routes each trip at insertion on free-flow travel time, as Tsunagi's car route
-   tree does (length / free speed).
-4. Runs `sumo --mesosim` (Eifler's queue model, one queue per segment): vehicle length + gap 7.5 m
+   Tsunagi). SUMO routes each trip once, at insertion (a trip gets a rerouting device). Here
+   (--sumo-routing free-flow, the default) on free-flow travel times (length / free speed), the
+   rule of Tsunagi's static car route tree: the like-for-like comparison. --sumo-routing
+   adaptive keeps SUMO's own default, current edge travel times (a moving average of the last
+   180 s), which routes around queues and costs SUMO more time; bench/run reports both.
+4. Runs `sumo --mesosim` (Eissfeldt's queue model, one queue per segment): vehicle length + gap 7.5 m
    (Tsunagi's jam spacing), no speed deviation, all four meso headways 3 s (1,200 veh/h per
    lane, Tsunagi's link capacity here), no junction control (Tsunagi's nodes have none either).
 5. Reports both wall times (each simulator from its own inputs: Tsunagi world build + run, SUMO
@@ -242,7 +245,7 @@ def write_walks(t, out):
     return path, n, np.array(instant)
 
 
-def run_sumo(net, trips, out, end_s):
+def run_sumo(net, trips, out, end_s, routing):
     tripinfo = os.path.join(out, "tripinfo.xml")
     stats = os.path.join(out, "statistics.xml")
     cmd = ["sumo", "--mesosim", "-n", net, "-r", trips, "--junction-taz",
@@ -250,6 +253,8 @@ def run_sumo(net, trips, out, end_s):
            "--meso-taujj", f"{TAU_S}", "--end", f"{end_s}", "--no-step-log", "--no-warnings",
            "--tripinfo-output", tripinfo, "--statistic-output", stats,
            "--duration-log.statistics", "--log", os.path.join(out, "sumo.log")]
+    if routing == "free-flow":
+        cmd += ["--device.rerouting.adaptation-interval", "0"]  # weights stay at free flow
     t0 = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - t0
@@ -311,7 +316,7 @@ def compare(ts, a, mode):
         return {}
 
     net, netconvert_s = netconvert(nod, edg, out)
-    sumo_arr, sumo_wall, teleports = run_sumo(net, demand, out, 4 * a.duration)
+    sumo_arr, sumo_wall, teleports = run_sumo(net, demand, out, 4 * a.duration, a.sumo_routing)
     sumo_arr = np.sort(np.concatenate([sumo_arr, instant]))
 
     # Arrived-share curves on a 10-s grid (share of the movers both simulated).
@@ -341,7 +346,7 @@ def compare(ts, a, mode):
     print(f"wall-time ratio sumo / tsunagi: {ratio:.1f} (tsunagi world build + run, "
           f"{threads_word(a.threads)}); sumo / tsunagi run only: {ratio_run:.1f}")
     return dict(
-        bench="sumo_meso", mode=mode, population=a.population, movers=movers, trips=n_trips,
+        bench="sumo_meso", mode=mode, sumo_routing=a.sumo_routing, population=a.population, movers=movers, trips=n_trips,
         nodes=int(t["sim"].world().roads.node_count()), links=n_edges, threads=a.threads,
         tsunagi_wall_s=t["wall_s"], tsunagi_run_s=t["run_s"], sumo_wall_s=sumo_wall,
         netconvert_s=netconvert_s, ratio=ratio, ratio_run_only=ratio_run,
@@ -354,6 +359,8 @@ def main():
     ap.add_argument("--population", type=int, default=50000)
     ap.add_argument("--duration", type=float, default=7200.0, help="simulated seconds (Tsunagi)")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--sumo-routing", choices=("adaptive", "free-flow"), default="free-flow",
+                    help="SUMO's travel times for routing trips at insertion (see the top)")
     ap.add_argument("--modes", default="cars,pedestrians",
                     help="comma-separated: cars (the headline), pedestrians")
     ap.add_argument("--build", default=os.path.join(ROOT, "build", "release"))
