@@ -124,8 +124,9 @@ def main():
 
     for s in sumo:
         what = "cars" if s.get("mode", "cars") == "cars" else "walkers"
-        print(f"\nSUMO side by side ({s.get('mode', 'cars')}, SUMO routing "
-              f"{s.get('sumo_routing', 'adaptive')}): {s['movers']} {what}, "
+        how = (f", SUMO routing {s.get('sumo_routing', 'adaptive')}" if what == "cars"
+               else ", Tsunagi's routes")
+        print(f"\nSUMO side by side ({s.get('mode', 'cars')}{how}): {s['movers']} {what}, "
               f"{s['nodes']} nodes, {s['links']} links")
         print(f"  wall: tsunagi {s['tsunagi_wall_s']:.2f} s ({s['threads']} thread), sumo --mesosim "
               f"{s['sumo_wall_s']:.2f} s → ratio {s['ratio']:.1f} (run only {s['ratio_run_only']:.1f})")
