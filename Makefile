@@ -1,6 +1,7 @@
 # The two commands of the README:
 #   make demo   install missing Debian packages, build (Release), run scenarios/demo.yaml
 #   make test   install missing Debian packages, build (Release), run the whole test suite
+#   make bench  the same build, then the benchmarks (bench/run; docs/benchmarks.md)
 # Both are safe to repeat: packages are only installed when missing and builds are incremental.
 
 PRESET ?= release
@@ -26,8 +27,12 @@ configure: deps
 build: configure
 	cmake --build --preset $(PRESET) -j $(JOBS)
 
+# Benchmarks (bench/run: tables, JSON, summary line; installs SUMO for the comparison).
+# BENCH=--quick for the < 10 min version.
+BENCH ?=
 bench: build
-	bench/run
+	scripts/install-deps --bench
+	bench/run $(BENCH)
 
 # Jupyter on notebooks/ with the tsunagi package of this build on the Python path.
 jupyter: build
