@@ -194,3 +194,8 @@ def test_relief_logistics_resume_from_a_checkpoint_as_if_uninterrupted(tmp_path)
     k = kpis(full)
     assert k["truck_trips"] > 0 and k["meals_unmet"] > 0
     assert kpis(resumed) == k
+    for group in ["timeseries", "kpi/by_zone", "kpi/by_phase", "edges", "facilities", "events"]:
+        a, b = group_arrays(full, group), group_arrays(resumed, group)
+        assert a.keys() == b.keys(), group
+        for name in a:
+            assert np.array_equal(a[name], b[name]), (group, name)

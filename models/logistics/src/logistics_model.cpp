@@ -302,16 +302,24 @@ void LogisticsModel::refresh_routes() {
     }
     open_seen_.assign(open.begin(), open.end());
     version_seen_ = g.state().version;
+    link_parents();
+}
+
+void LogisticsModel::link_parents() {
     // Shelters to their nearest reachable warehouse, warehouses to their nearest hub.
+    bool has_warehouse = false, has_hub = false;
+    for (std::size_t n = ns_; n < kind_.size(); ++n) {
+        (kind_[n] == kWarehouse ? has_warehouse : has_hub) = true;
+    }
     for (auto& c : children_) {
         c.clear();
     }
     for (std::size_t n = 0; n < kind_.size(); ++n) {
         std::uint32_t p = ~0u;
         NodeId const r = road_[n];
-        if (r != kNoNode && kind_[n] == kShelter && !wt.empty() && wtree_.reachable(r)) {
+        if (r != kNoNode && kind_[n] == kShelter && has_warehouse && wtree_.reachable(r)) {
             p = node_warehouse_[wtree_.target[r]];
-        } else if (r != kNoNode && kind_[n] == kWarehouse && !ht.empty() && htree_.reachable(r)) {
+        } else if (r != kNoNode && kind_[n] == kWarehouse && has_hub && htree_.reachable(r)) {
             p = node_hub_[htree_.target[r]];
         }
         parent_[n] = p;
@@ -633,6 +641,17 @@ void LogisticsModel::save(CheckpointWriter& w) const {
     w.put("asked", asked_);
     w.put("deliveries", deliveries_);
     w.put("supplied_share", world_->facility_layers.at(std::string(relief::kSuppliedShare)));
+    // The route trees as they are (a tree repaired incrementally can break ties differently
+    // from one built from scratch: a resumed run must go on with the same trees).
+    for (auto const& [name, tree] : {std::pair{"wtree", &wtree_}, std::pair{"htree", &htree_}}) {
+        auto t = w.child(name);
+        t.put("cost", tree->cost);
+        t.put("next_edge", tree->next_edge);
+        t.put("target", tree->target);
+        t.put("is_target", tree->is_target);
+    }
+    w.put("open_seen", open_seen_);
+    w.put_value("version_seen", version_seen_);
 }
 
 void LogisticsModel::load(CheckpointReader const& r) {
@@ -686,10 +705,16 @@ void LogisticsModel::load(CheckpointReader const& r) {
     r.get("asked", asked_);
     r.get("deliveries", deliveries_);
     r.get("supplied_share", world_->facility_layers.at(std::string(relief::kSuppliedShare)));
-    // Routes follow the restored roads: rebuilt from scratch at the next step.
-    open_seen_.clear();
-    version_seen_ = ~0ull;
-    refresh_routes();
+    for (auto const& [name, tree] : {std::pair{"wtree", &wtree_}, std::pair{"htree", &htree_}}) {
+        auto t = r.child(name);
+        t.get("cost", tree->cost);
+        t.get("next_edge", tree->next_edge);
+        t.get("target", tree->target);
+        t.get("is_target", tree->is_target);
+    }
+    r.get("open_seen", open_seen_);
+    r.get_value("version_seen", version_seen_);
+    link_parents();
 }
 
 } // namespace tsunagi::logistics

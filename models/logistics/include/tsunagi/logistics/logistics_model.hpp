@@ -91,6 +91,7 @@ private:
 
     void step(TickContext const& t);
     void refresh_routes();
+    void link_parents(); // parent_/children_ from the route trees
     void take_demand(double now, double dt);
     void supply(double now, double dt);
     // trucks.cpp
