@@ -323,6 +323,48 @@ TEST(Logistics, TrucksRerouteWhenARoadClosesOnTheirWay) {
     }
 }
 
+TEST(Logistics, ATruckCutOffBothWaysWaitsAndDeliversWhenItsRoadReopens) {
+    // The truck to B reaches node 3 at 3,200 s; by then 3 - 4 and 2 - 3 are closed, so neither B
+    // nor its warehouse can be reached. It waits there, loaded; when 3 - 4 reopens (6,000 s) it
+    // drives on and unloads at B about 7,000 s. (It must not count as turned back, and must
+    // not unload at B as if B were its home, putting the load back into the warehouse's stock.)
+    std::string slow(kTrucks);
+    slow.replace(slow.find("speed_mps: 10"), 13, "speed_mps: 1"); // 1,000 s a link
+    auto l = make_line(slow, 600.0, 48);
+    auto& g = l->world.roads;
+    auto set = [&g](std::initializer_list<std::pair<NodeId, NodeId>> links, std::uint8_t open) {
+        for (auto [u, v] : links) {
+            g.state().open[g.find_edge(u, v)] = open;
+        }
+        ++g.state().version;
+    };
+    l->engine->events().schedule(4, "roads close", [&](EventContext const&) {
+        set({{3, 4}, {4, 3}, {2, 3}, {3, 2}}, 0);
+    });
+    l->engine->events().schedule(10, "3 - 4 reopens", [&](EventContext const&) {
+        set({{3, 4}, {4, 3}}, 1);
+    });
+    run_all(*l);
+    Report const r = l->engine->report();
+    EXPECT_EQ(r.count_of("truck_turned_back"), 0);
+    auto const* first = [&]() -> Report::ArrayKpi const* {
+        for (auto const& a : r.facilities()) {
+            if (a.name == "first_delivery_h") {
+                return &a;
+            }
+        }
+        return nullptr;
+    }();
+    ASSERT_NE(first, nullptr);
+    // The waiting truck: ~7,000 s plus unloading. A truck sent after the reopening could not
+    // arrive before 6,000 + 600 (loading) + 3,000 (three links) = 9,600 s.
+    EXPECT_GT(first->values[kB], 6000.0 / 3600.0);
+    EXPECT_LT(first->values[kB], 8400.0 / 3600.0);
+    for (std::size_t i = 0; i < relief::kItemCount; ++i) {
+        EXPECT_EQ(l->logistics->balance(i), 0);
+    }
+}
+
 TEST(Logistics, DispatchPolicyDecidesWhoIsServedFirst) {
     // One truck at the warehouse (node 1); A (node 2) is nearer, B (node 4) has twice A's
     // people and so twice its vulnerable occupants.

@@ -74,11 +74,15 @@ void LogisticsModel::move_trucks(double now, double /*dt*/) {
                     continue;
                 }
                 if (tr.state == kOutbound) {
-                    // The destination is cut off: back home with the load.
-                    tr.state = kReturning;
-                    ++turned_back_;
+                    // The destination is cut off: back home with the load, if home can be
+                    // reached. Otherwise the truck waits where it is, still on its way out, and
+                    // goes on to whichever of the two opens first (turning back only when it
+                    // really turns: a truck left "returning" on its outbound path would drive
+                    // on to the shelter and unload there as if it were home).
                     tr.failed_version = ~0ull;
                     if (reroute(k, road_[tr.home])) {
+                        tr.state = kReturning;
+                        ++turned_back_;
                         continue;
                     }
                 }
