@@ -357,8 +357,9 @@ void LogisticsModel::take_demand(double now, double /*dt*/) {
     }
     auto& supplied = fl.at(std::string(relief::kSuppliedShare));
     double const per_person_meals =
-        fl.at(relief::norm_layer(relief::kMeals))[fac_.empty() ? 0 : fac_[0]] +
-        fl.at(relief::norm_layer(relief::kAllergyMeals))[fac_.empty() ? 0 : fac_[0]];
+        fac_.empty() ? 0.0
+                     : fl.at(relief::norm_layer(relief::kMeals))[fac_[0]] +
+                           fl.at(relief::norm_layer(relief::kAllergyMeals))[fac_[0]];
     std::fill(rate_.begin(), rate_.end(), 0.0);
     for (std::size_t s = 0; s < ns_; ++s) {
         FacilityId const f = fac_[s];
@@ -674,6 +675,15 @@ void LogisticsModel::load(CheckpointReader const& r) {
     std::vector<NodeId> nodes;
     r.get("path_offsets", offsets);
     r.get("path_nodes", nodes);
+    bool paths_ok = offsets.size() == nt + 1 && !offsets.empty() && offsets.front() == 0 &&
+                    offsets.back() == nodes.size();
+    for (std::size_t k = 0; paths_ok && k < nt; ++k) {
+        paths_ok = offsets[k] <= offsets[k + 1];
+    }
+    if (!paths_ok) {
+        throw DataError("checkpoint: logistics truck paths are inconsistent (path_offsets vs "
+                        "path_nodes). Fix: restart from an intact checkpoint");
+    }
     for (std::size_t k = 0; k < nt && k + 1 < offsets.size(); ++k) {
         path_[k].assign(nodes.begin() + static_cast<std::ptrdiff_t>(offsets[k]),
                         nodes.begin() + static_cast<std::ptrdiff_t>(offsets[k + 1]));
