@@ -10,6 +10,7 @@
 #include <tsunagi/core/error.hpp>
 #include <tsunagi/evacuation/evacuation_model.hpp>
 #include <tsunagi/io/checkpoint.hpp>
+#include <tsunagi/routing/route_tree_io.hpp>
 #include <tsunagi/world/world.hpp>
 
 #include <fmt/format.h>
@@ -229,13 +230,8 @@ void EvacuationModel::size_chunk_buffers() {
 void EvacuationModel::save(CheckpointWriter& w) const {
     auto f = w.child("flow");
     flow_.save(f);
-    for (auto const& [name, tree] : {std::pair{"ped_tree", &ped_tree_}, std::pair{"car_tree", &car_tree_}}) {
-        auto t = w.child(name);
-        t.put("cost", tree->cost);
-        t.put("next_edge", tree->next_edge);
-        t.put("target", tree->target);
-        t.put("is_target", tree->is_target);
-    }
+    save_route_tree(w, "ped_tree", ped_tree_);
+    save_route_tree(w, "car_tree", car_tree_);
     w.put("open_seen", open_seen_);
     w.put_value("edge_version", edge_version_);
     w.put("node_facility", node_facility_);
@@ -266,13 +262,8 @@ void EvacuationModel::save(CheckpointWriter& w) const {
 
 void EvacuationModel::load(CheckpointReader const& r) {
     flow_.load(r.child("flow"));
-    for (auto const& [name, tree] : {std::pair{"ped_tree", &ped_tree_}, std::pair{"car_tree", &car_tree_}}) {
-        auto t = r.child(name);
-        t.get("cost", tree->cost);
-        t.get("next_edge", tree->next_edge);
-        t.get("target", tree->target);
-        t.get("is_target", tree->is_target);
-    }
+    load_route_tree(r, "ped_tree", ped_tree_);
+    load_route_tree(r, "car_tree", car_tree_);
     r.get("open_seen", open_seen_);
     r.get_value("edge_version", edge_version_);
     r.get("node_facility", node_facility_);

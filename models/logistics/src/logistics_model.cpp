@@ -10,6 +10,7 @@
 #include <tsunagi/core/recorder.hpp>
 #include <tsunagi/io/checkpoint.hpp>
 #include <tsunagi/logistics/logistics_model.hpp>
+#include <tsunagi/routing/route_tree_io.hpp>
 #include <tsunagi/world/world.hpp>
 
 namespace tsunagi::logistics {
@@ -644,13 +645,8 @@ void LogisticsModel::save(CheckpointWriter& w) const {
     w.put("supplied_share", world_->facility_layers.at(std::string(relief::kSuppliedShare)));
     // The route trees as they are (a tree repaired incrementally can break ties differently
     // from one built from scratch: a resumed run must go on with the same trees).
-    for (auto const& [name, tree] : {std::pair{"wtree", &wtree_}, std::pair{"htree", &htree_}}) {
-        auto t = w.child(name);
-        t.put("cost", tree->cost);
-        t.put("next_edge", tree->next_edge);
-        t.put("target", tree->target);
-        t.put("is_target", tree->is_target);
-    }
+    save_route_tree(w, "wtree", wtree_);
+    save_route_tree(w, "htree", htree_);
     w.put("open_seen", open_seen_);
     w.put_value("version_seen", version_seen_);
 }
@@ -715,13 +711,8 @@ void LogisticsModel::load(CheckpointReader const& r) {
     r.get("asked", asked_);
     r.get("deliveries", deliveries_);
     r.get("supplied_share", world_->facility_layers.at(std::string(relief::kSuppliedShare)));
-    for (auto const& [name, tree] : {std::pair{"wtree", &wtree_}, std::pair{"htree", &htree_}}) {
-        auto t = r.child(name);
-        t.get("cost", tree->cost);
-        t.get("next_edge", tree->next_edge);
-        t.get("target", tree->target);
-        t.get("is_target", tree->is_target);
-    }
+    load_route_tree(r, "wtree", wtree_);
+    load_route_tree(r, "htree", htree_);
     r.get("open_seen", open_seen_);
     r.get_value("version_seen", version_seen_);
     link_parents();
