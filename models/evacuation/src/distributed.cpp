@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstring>
 #include <map>
@@ -227,6 +228,22 @@ void EvacuationModel::size_chunk_buffers() {
 
 // ---- checkpoints (kept here with the other bookkeeping of rows and ranks) -------------------
 
+template <class Self>
+auto EvacuationModel::counter_vectors(Self& m) {
+    return std::array{std::pair{"population", &m.population_},
+                      std::pair{"at_risk", &m.at_risk_},
+                      std::pair{"not_exposed", &m.not_exposed_},
+                      std::pair{"safe", &m.safe_},
+                      std::pair{"dead", &m.dead_},
+                      std::pair{"walking", &m.walking_},
+                      std::pair{"driving", &m.driving_},
+                      std::pair{"stranded", &m.stranded_},
+                      std::pair{"collapse_dead", &m.collapse_dead_},
+                      std::pair{"trapped", &m.trapped_},
+                      std::pair{"arrival_minute", &m.arrival_minute_},
+                      std::pair{"shelter_arrivals", &m.shelter_arrivals_}};
+}
+
 void EvacuationModel::save(CheckpointWriter& w) const {
     auto f = w.child("flow");
     flow_.save(f);
@@ -237,14 +254,7 @@ void EvacuationModel::save(CheckpointWriter& w) const {
     w.put("node_facility", node_facility_);
     w.put("facility_full", facility_full_);
     w.put("facility_full_seen", facility_full_seen_);
-    for (auto const& [name, v] :
-         {std::pair{"population", &population_}, std::pair{"at_risk", &at_risk_},
-          std::pair{"not_exposed", &not_exposed_}, std::pair{"safe", &safe_},
-          std::pair{"dead", &dead_}, std::pair{"walking", &walking_},
-          std::pair{"driving", &driving_}, std::pair{"stranded", &stranded_},
-          std::pair{"collapse_dead", &collapse_dead_}, std::pair{"trapped", &trapped_},
-          std::pair{"arrival_minute", &arrival_minute_},
-          std::pair{"shelter_arrivals", &shelter_arrivals_}}) {
+    for (auto const& [name, v] : counter_vectors(*this)) {
         w.put(name, *v);
     }
     w.put_value("pop_age", pop_age_);
@@ -269,14 +279,7 @@ void EvacuationModel::load(CheckpointReader const& r) {
     r.get("node_facility", node_facility_);
     r.get("facility_full", facility_full_);
     r.get("facility_full_seen", facility_full_seen_);
-    for (auto const& [name, v] :
-         {std::pair{"population", &population_}, std::pair{"at_risk", &at_risk_},
-          std::pair{"not_exposed", &not_exposed_}, std::pair{"safe", &safe_},
-          std::pair{"dead", &dead_}, std::pair{"walking", &walking_},
-          std::pair{"driving", &driving_}, std::pair{"stranded", &stranded_},
-          std::pair{"collapse_dead", &collapse_dead_}, std::pair{"trapped", &trapped_},
-          std::pair{"arrival_minute", &arrival_minute_},
-          std::pair{"shelter_arrivals", &shelter_arrivals_}}) {
+    for (auto const& [name, v] : counter_vectors(*this)) {
         r.get(name, *v);
     }
     r.get_value("pop_age", pop_age_);

@@ -106,6 +106,9 @@ private:
     void exchange_halo();
     void compact();
     void size_chunk_buffers();
+    // The counter vectors a checkpoint holds, by name: one list for save() and load().
+    template <class Self>
+    static auto counter_vectors(Self& m);
     std::size_t neighbour_index(int rank) const;
 
     EvacuationConfig cfg_;
