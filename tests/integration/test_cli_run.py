@@ -1,4 +1,6 @@
 """End-to-end runs of the tsunagi CLI on the demo scenario at small scale."""
+import shutil
+
 import h5py
 import numpy as np
 
@@ -199,3 +201,19 @@ def test_relief_logistics_resume_from_a_checkpoint_as_if_uninterrupted(tmp_path)
         assert a.keys() == b.keys(), group
         for name in a:
             assert np.array_equal(a[name], b[name]), (group, name)
+    # A checkpoint whose truck paths do not add up is refused with a clear error, not read.
+    broken = tmp_path / "broken.ckpt_t1866.h5"
+    shutil.copy(ckpt, broken)
+    with h5py.File(broken, "r+") as f:
+        (key,) = [k for k in ("state/models/logistics/path_offsets",
+                              "models/logistics/path_offsets") if k in f]
+        data = f[key][()]
+        size = f[key].attrs["element_size"]
+        del f[key]
+        f[key] = data[:-8]  # one offset short
+        f[key].attrs["element_size"] = size
+    r = tsunagi("run", "--restart", broken, "-o", tmp_path / "x.h5", "-q")
+    assert r.returncode == 2
+    assert "logistics truck paths are inconsistent" in r.stderr
+    assert "restart from an intact checkpoint" in r.stderr
+    assert not (tmp_path / "x.h5").exists()
