@@ -133,6 +133,117 @@ TEST(DamageModel, CasualtyProbabilitiesFollowTheCabinetOfficeMethod) {
 }
 
 namespace {
+// Four 100 m cells with the PL classes none, low, high and very high (PL 0, 3, 10, 20), each with
+// 1,000 wooden and 1,000 non-wooden buildings built 1982 or later, shaken at I = 6.0.
+World liquefiable() {
+    World w;
+    w.name = "liquefiable";
+    w.grid = GridSpec(4, 1, GeoTransform{0, 100, 100, -100}, "");
+    w.elevation_m = Raster<float>("e", "m", 4, 5.0f);
+    w.population = Raster<std::uint32_t>("p", "", 4, 5000);
+    w.zone = Raster<std::int32_t>("z", "", 4, 2);
+    w.tsunami_max_depth_m = Raster<float>("d", "m", 4, 0.0f);
+    w.tsunami_arrival_s = Raster<float>("a", "s", 4, std::numeric_limits<float>::infinity());
+    w.zones.add({"JP", "Japan", ZoneLevel::Country, -1});
+    w.zones.add({"99", "P", ZoneLevel::Prefecture, 0});
+    w.zones.add({"99201", "M", ZoneLevel::Municipality, 1});
+    w.layers[std::string(layer::kWood1982on)] = Raster<float>("b", "", 4, 1000.0f);
+    w.layers[std::string(layer::kNonWood1982on)] = Raster<float>("b", "", 4, 1000.0f);
+    w.layers[std::string(layer::kJmaIntensity)] = Raster<float>("i", "", 4, 6.0f);
+    Raster<float> pl("pl", "PL", 4, 0.0f);
+    pl[1] = 3.0f;
+    pl[2] = 10.0f;
+    pl[3] = 20.0f;
+    w.layers[std::string(layer::kLiquefactionPL)] = std::move(pl);
+    w.finalize();
+    return w;
+}
+
+Report liquefy(World& w, std::string const& damage_yaml) {
+    SerialCommunicator comm;
+    EngineOptions o;
+    o.total_ticks = 1;
+    Engine e(w, o, comm);
+    auto m = std::make_unique<DamageModel>();
+    Scenario s = Scenario::from_string("damage: " + damage_yaml + "\n", "t.yaml");
+    m->configure(s.root().child("damage"));
+    e.add_model(std::move(m));
+    e.initialize();
+    return e.report();
+}
+} // namespace
+
+TEST(DamageModel, LiquefactionCollapsesFollowTheHazusSettlementCurvesBeforeTheShaking) {
+    World w = liquefiable();
+    Report const r = liquefy(w, "{roads: {crews: {count: 0}}}");
+    // Per building, complete damage = area share × 0.2 × Φ(ln(settlement / θ) / β), shallow
+    // (wood) θ = 10 in, β = 1.256; deep (non-wood) θ = 486 in, β = 2.362; settlement 1 / 6 / 12 in
+    // and area share 0.05 / 0.20 / 0.25 for PL low / high / very high (values computed by hand
+    // with Python's math.erfc).
+    double const wood[4] = {0.0, 0.0003338, 0.0136844, 0.0278854};
+    double const deep[4] = {0.0, 4.409e-05, 0.00125636, 0.00292775};
+    auto const& liq = w.layers.at(std::string(layer::kLiquefactionCollapsed));
+    auto const& all = w.layers.at(std::string(layer::kCollapsedBuildings));
+    auto const& death = w.layers.at(std::string(layer::kCollapseDeathP));
+    double liq_total = 0.0, ext_total = 0.0;
+    for (CellId c = 0; c < 4; ++c) {
+        EXPECT_NEAR(liq[c], 1000.0 * (wood[c] + deep[c]), 2e-3) << "cell " << c;
+        // The shaking acts on the buildings liquefaction left standing.
+        double const pw = kCollapseCurves[kWood1982on](6.0);
+        double const pn = kCollapseCurves[kNonWood1982on](6.0);
+        double const shaken = 1000.0 * ((1.0 - wood[c]) * pw + (1.0 - deep[c]) * pn);
+        EXPECT_NEAR(all[c], liq[c] + shaken, 2e-3) << "cell " << c;
+        // Collapse deaths come from the shaking collapses only (CO method; settled houses tilt).
+        double const deaths =
+            0.0676 * 1000.0 * (1.0 - wood[c]) * pw + 0.00840 * 1000.0 * (1.0 - deep[c]) * pn;
+        EXPECT_NEAR(death[c], deaths / 5000.0, 1e-6) << "cell " << c;
+        liq_total += 1000.0 * (wood[c] + deep[c]);
+        ext_total += 1000.0 * 4.0 * (wood[c] + deep[c]); // 0.8 extensive : 0.2 complete
+    }
+    EXPECT_EQ(r.count_of("buildings_collapsed_liquefaction"), std::llround(liq_total));
+    EXPECT_EQ(r.count_of("buildings_extensive_liquefaction"), std::llround(ext_total));
+    // More liquefiable ground, more damage.
+    EXPECT_LT(liq[0], liq[1]);
+    EXPECT_LT(liq[1], liq[2]);
+    EXPECT_LT(liq[2], liq[3]);
+
+    // Switched off: no liquefaction damage, and the shaking alone as before.
+    World off = liquefiable();
+    Report const r0 = liquefy(off, "{buildings: {liquefaction: {enabled: false}}, "
+                                   "roads: {crews: {count: 0}}}");
+    EXPECT_EQ(r0.count_of("buildings_collapsed_liquefaction"), 0);
+    EXPECT_FALSE(off.layers.contains(std::string(layer::kLiquefactionCollapsed)));
+    EXPECT_GT(r.count_of("buildings_collapsed"), r0.count_of("buildings_collapsed"));
+
+    // Every parameter is a key: all on piles, no settlement damage worth counting for non-wood.
+    World keyed = liquefiable();
+    liquefy(keyed, "{buildings: {liquefaction: {area_share: [0, 0, 1], settlement_m: [0, 0, "
+                   "0.254], nonwood_deep_share: 0}}, roads: {crews: {count: 0}}}");
+    // Very high cell: the whole cell settles by the shallow median: half of the buildings reach
+    // extensive or complete damage, a fifth of those complete.
+    EXPECT_NEAR(keyed.layers.at(std::string(layer::kLiquefactionCollapsed))[3], 2000.0 * 0.5 * 0.2,
+                1e-3);
+    EXPECT_EQ(keyed.layers.at(std::string(layer::kLiquefactionCollapsed))[2], 0.0f);
+}
+
+TEST(DamageModel, LiquefactionKeysAreChecked) {
+    World w = liquefiable();
+    try {
+        liquefy(w, "{buildings: {liquefaction: {area_share: [0.1, 0.2]}}}");
+        FAIL() << "two area shares were accepted";
+    } catch (ScenarioError const& e) {
+        EXPECT_THAT(e.what(), HasSubstr("damage.buildings.liquefaction.area_share"));
+        EXPECT_THAT(e.what(), HasSubstr("give three"));
+    }
+    try {
+        liquefy(w, "{buildings: {liquefaction: {complete_share: 1.5}}}");
+        FAIL() << "a share of 1.5 was accepted";
+    } catch (ScenarioError const& e) {
+        EXPECT_THAT(e.what(), HasSubstr("complete_share"));
+    }
+}
+
+namespace {
 // The synthetic coast under a strong shallow rupture just offshore.
 Scenario shaken(std::int64_t population, double duration_s, std::string const& tod = "night") {
     Scenario s = Scenario::from_string(

@@ -1,5 +1,6 @@
-// Buildings at the main shock: stock, expected shaking collapses, expected tsunami damage states,
-// and the casualty probabilities the evacuation model draws from (fragility.hpp has the sources).
+// Buildings at the main shock: stock, expected collapses by liquefaction then shaking, expected
+// tsunami damage states, and the casualty probabilities the evacuation model draws from
+// (fragility.hpp has the sources).
 
 #include <tsunagi/damage/damage_model.hpp>
 #include <tsunagi/world/layer_names.hpp>
@@ -56,6 +57,22 @@ void DamageModel::assess_buildings(TickContext const& ctx) {
     if (auto it = w.layers.find(std::string(layer::kJmaIntensity)); it != w.layers.end()) {
         intensity = &it->second;
     }
+    // Liquefaction (fragility.hpp): with a PL layer, before the shaking.
+    Raster<float> const* pl_layer = nullptr;
+    if (auto it = w.layers.find(std::string(layer::kLiquefactionPL));
+        cfg_.liquefaction.enabled && it != w.layers.end()) {
+        pl_layer = &it->second;
+    }
+    auto const& L = cfg_.liquefaction;
+    // Per PL class (0 none, 1 low, 2 high, 3 very high) and foundation: the share of buildings
+    // brought to "extensive or complete" damage (area share × P(≥ extensive | settlement)).
+    std::array<double, 4> liq_shallow{}, liq_deep{};
+    for (std::size_t k = 1; k < 4; ++k) {
+        double const s = L.settlement_m[k - 1];
+        double const a = L.area_share[k - 1];
+        liq_shallow[k] = a * LognormalCurve{std::log(L.shallow_median_m), L.shallow_beta}(s);
+        liq_deep[k] = a * LognormalCurve{std::log(L.deep_median_m), L.deep_beta}(s);
+    }
     double const indoor = time_of_day_ == TimeOfDay::Day       ? cfg_.indoor_day
                           : time_of_day_ == TimeOfDay::Evening ? cfg_.indoor_evening
                                                                : cfg_.indoor_night;
@@ -65,17 +82,20 @@ void DamageModel::assess_buildings(TickContext const& ctx) {
     Raster<float> destroyed(std::string(layer::kTsunamiDestroyed), "buildings", n, 0.0f);
     Raster<float> p_death(std::string(layer::kCollapseDeathP), "probability", n, 0.0f);
     Raster<float> p_trapped(std::string(layer::kCollapseTrappedP), "probability", n, 0.0f);
+    Raster<float> liq_collapsed(std::string(layer::kLiquefactionCollapsed), "buildings", n, 0.0f);
     std::size_t const nz = w.zones.size();
     zone_collapsed_.assign(nz, 0.0);
     zone_tsunami_.assign(nz, 0.0);
 
     // Per cell, independent: parallel; the totals are added afterwards in cell order.
-    std::vector<double> cell_wood(n, 0.0), cell_nonwood(n, 0.0), cell_washed(n, 0.0);
+    std::vector<double> cell_wood(n, 0.0), cell_nonwood(n, 0.0), cell_washed(n, 0.0),
+        cell_liq_ext(n, 0.0);
     ctx.pool.for_chunks(n, 4096, [&](Chunk const& ch) {
         for (std::size_t c = ch.begin; c < ch.end; ++c) {
             double total = 0.0, wood_total = 0.0, wood_c = 0.0, non_c = 0.0, tsu = 0.0,
-                   washed = 0.0;
+                   washed = 0.0, liq_c = 0.0, liq_x = 0.0;
             double const in = intensity != nullptr ? (*intensity)[static_cast<CellId>(c)] : 0.0;
+            int const plc = pl_layer != nullptr ? pl_class((*pl_layer)[static_cast<CellId>(c)]) : 0;
             double const depth = w.tsunami_max_depth_m.data[c];
             for (std::size_t k = 0; k < kBuildingClasses; ++k) {
                 double const b = stock_[k][c];
@@ -84,11 +104,18 @@ void DamageModel::assess_buildings(TickContext const& ctx) {
                 }
                 total += b;
                 wood_total += is_wood(k) ? b : 0.0;
-                double const pc = in > 0.0 ? cfg_.collapse[k](in) : 0.0;
+                // Liquefaction first; the shaking acts on the buildings it left (CO order).
+                double const deep = is_wood(k) ? 0.0 : L.nonwood_deep_share;
+                double const px =
+                    in > 0.0 ? deep * liq_deep[plc] + (1.0 - deep) * liq_shallow[plc] : 0.0;
+                double const pl = L.complete_share * px;
+                liq_c += b * pl;
+                liq_x += b * (px - pl);
+                double const pc = in > 0.0 ? (1.0 - pl) * cfg_.collapse[k](in) : 0.0;
                 (is_wood(k) ? wood_c : non_c) += b * pc;
                 if (depth > 0.0 && w.zone.data[c] >= 0) {
                     // Tsunami damage to the buildings still standing.
-                    double const standing = b * (1.0 - pc);
+                    double const standing = b * (1.0 - pl - pc);
                     tsu += standing *
                            tsunami_exceedance(is_wood(k), cfg_.tsunami_destroyed_state, depth);
                     washed += standing * tsunami_exceedance(is_wood(k), 6, depth);
@@ -97,7 +124,9 @@ void DamageModel::assess_buildings(TickContext const& ctx) {
             cell_wood[c] = wood_c;
             cell_nonwood[c] = non_c;
             cell_washed[c] = washed;
-            collapsed.data[c] = static_cast<float>(wood_c + non_c);
+            cell_liq_ext[c] = liq_x;
+            liq_collapsed.data[c] = static_cast<float>(liq_c);
+            collapsed.data[c] = static_cast<float>(wood_c + non_c + liq_c);
             wood_rate.data[c] = wood_total > 0.0 ? static_cast<float>(wood_c / wood_total) : 0.0f;
             destroyed.data[c] = static_cast<float>(tsu);
             collapse_rate_[c] = total > 0.0 ? static_cast<float>((wood_c + non_c) / total) : 0.0f;
@@ -120,24 +149,30 @@ void DamageModel::assess_buildings(TickContext const& ctx) {
         }
     });
     buildings_total_ = collapsed_total_ = collapsed_wood_ = tsunami_destroyed_ = tsunami_washed_ =
-        0.0;
+        liq_collapsed_ = liq_extensive_ = 0.0;
     for (std::size_t c = 0; c < n; ++c) {
         for (std::size_t k = 0; k < kBuildingClasses; ++k) {
             buildings_total_ += stock_[k][c];
         }
-        collapsed_total_ += cell_wood[c] + cell_nonwood[c];
+        double const all = cell_wood[c] + cell_nonwood[c] + liq_collapsed.data[c];
+        collapsed_total_ += all;
         collapsed_wood_ += cell_wood[c];
+        liq_collapsed_ += liq_collapsed.data[c];
+        liq_extensive_ += cell_liq_ext[c];
         tsunami_destroyed_ += destroyed.data[c];
         tsunami_washed_ += cell_washed[c];
         std::int32_t const z = w.zone.data[c];
         if (z >= 0) {
-            zone_collapsed_[static_cast<std::size_t>(z)] += cell_wood[c] + cell_nonwood[c];
+            zone_collapsed_[static_cast<std::size_t>(z)] += all;
             zone_tsunami_[static_cast<std::size_t>(z)] += destroyed.data[c];
         }
     }
     if (intensity != nullptr) {
         w.layers[collapsed.name] = std::move(collapsed);
         w.layers[wood_rate.name] = std::move(wood_rate);
+        if (pl_layer != nullptr) {
+            w.layers[liq_collapsed.name] = std::move(liq_collapsed);
+        }
         if (cfg_.casualties) {
             w.layers[p_death.name] = std::move(p_death);
             w.layers[p_trapped.name] = std::move(p_trapped);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string>
 
 namespace tsunagi::damage {
@@ -36,6 +37,28 @@ DamageConfig DamageConfig::from(ConfigNode const& n) {
                 "lower share_wood_pre1962 or share_wood_1962_1981; the rest is built 1982 or "
                 "later");
     }
+
+    auto lq = b.child("liquefaction");
+    auto& L = c.liquefaction;
+    L.enabled = lq.boolean("enabled", L.enabled);
+    auto three = [&](char const* key, std::array<double, 3>& v, Bounds bounds) {
+        auto const x = lq.numbers(key, {v[0], v[1], v[2]}, bounds);
+        if (x.size() != 3) {
+            lq.fail(key, fmt::format("has {} values", x.size()),
+                    "give three, for the PL classes low (0-5], high (5-15) and very high (>= 15)");
+        }
+        std::copy(x.begin(), x.end(), v.begin());
+    };
+    three("area_share", L.area_share, Bounds::fraction());
+    three("settlement_m", L.settlement_m, Bounds::between(0.0, 10.0));
+    L.shallow_median_m =
+        lq.number("shallow_median_m", L.shallow_median_m, Bounds{0.0, 100.0, true, false});
+    L.shallow_beta = lq.number("shallow_beta", L.shallow_beta, Bounds{0.0, 10.0, true, false});
+    L.deep_median_m = lq.number("deep_median_m", L.deep_median_m, Bounds{0.0, 1000.0, true, false});
+    L.deep_beta = lq.number("deep_beta", L.deep_beta, Bounds{0.0, 10.0, true, false});
+    L.complete_share = lq.number("complete_share", L.complete_share, Bounds::fraction());
+    L.nonwood_deep_share =
+        lq.number("nonwood_deep_share", L.nonwood_deep_share, Bounds::fraction());
 
     auto ca = n.child("casualties");
     c.casualties = ca.boolean("enabled", c.casualties);

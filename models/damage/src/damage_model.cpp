@@ -73,9 +73,10 @@ void DamageModel::initialize(TickContext const& ctx) {
         blocked += (d & kDebris) != 0 ? 1 : 0;
         bridges += (d & kBridgeDown) != 0 ? 1 : 0;
     }
-    spdlog::debug("damage: {:.0f} of {:.0f} buildings collapsed; {} road links blocked by debris, "
+    spdlog::debug("damage: {:.0f} of {:.0f} buildings collapsed ({:.0f} by liquefaction); {} road "
+                  "links blocked by debris, "
                   "{} bridges down",
-                  collapsed_total_, buildings_total_, blocked, bridges);
+                  collapsed_total_, buildings_total_, liq_collapsed_, blocked, bridges);
 }
 
 void DamageModel::check_invariants(TickContext const& t) const {
@@ -149,7 +150,14 @@ void DamageModel::report(Report& r) const {
     auto tsunami_zone = by_zone(zone_tsunami_);
     r.count("buildings", whole(buildings_total_), "buildings in the region (stock)", "buildings");
     r.count("buildings_collapsed", sum(collapsed_zone),
-            "buildings collapsed by shaking (expected value, 全壊), rounded per municipality",
+            "buildings collapsed by shaking or liquefaction (expected value, 全壊), rounded per "
+            "municipality",
+            "buildings");
+    r.count("buildings_collapsed_liquefaction", whole(liq_collapsed_),
+            "of those, collapsed by liquefaction (HAZUS complete damage by settlement)",
+            "buildings");
+    r.count("buildings_extensive_liquefaction", whole(liq_extensive_),
+            "buildings brought to extensive (not complete) damage by liquefaction settlement",
             "buildings");
     r.count("buildings_collapsed_wood", whole(collapsed_wood_),
             "wooden buildings collapsed by shaking", "buildings");
@@ -175,7 +183,7 @@ void DamageModel::report(Report& r) const {
     r.count("roads_flooded_peak", flooded_peak_,
             "most road links impassable by flooding at the same time", "links");
     r.count_by_zone("buildings_collapsed", std::move(collapsed_zone),
-                    "buildings collapsed by shaking");
+                    "buildings collapsed by shaking or liquefaction");
     r.count_by_zone("buildings_destroyed_tsunami", std::move(tsunami_zone),
                     "buildings destroyed by the tsunami");
     r.count_by_zone("roads_blocked", std::move(blocked_zone), "road links blocked by debris");

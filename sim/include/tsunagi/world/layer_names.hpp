@@ -31,7 +31,9 @@ inline constexpr std::string_view kOkadaUplift = "okada_uplift_m"; // coseismic 
 // building collapse (time of day already applied).
 inline constexpr std::string_view kCollapseDeathP = "collapse_death_probability";
 inline constexpr std::string_view kCollapseTrappedP = "collapse_trapped_probability";
-inline constexpr std::string_view kCollapsedBuildings = "buildings_collapsed";    // shaking
+// Collapses by shaking and liquefaction; of those, by liquefaction.
+inline constexpr std::string_view kCollapsedBuildings = "buildings_collapsed";
+inline constexpr std::string_view kLiquefactionCollapsed = "buildings_collapsed_liquefaction";
 inline constexpr std::string_view kWoodCollapseRate = "collapse_rate_wood"; // 0..1, shaking
 inline constexpr std::string_view kTsunamiDestroyed = "buildings_destroyed_tsunami";
 

@@ -20,6 +20,19 @@ struct DamageConfig {
     double share_wood_1962_1981 = 0.22;
     double share_nonwood_pre1982 = 0.30;
 
+    // Liquefaction (fragility.hpp): by PL class low / high / very high.
+    struct Liquefaction {
+        bool enabled = true;
+        std::array<double, 3> area_share{0.05, 0.20, 0.25};         // HAZUS P_ml ⚠ crosswalk
+        std::array<double, 3> settlement_m{0.0254, 0.1524, 0.3048}; // HAZUS 1 / 6 / 12 in
+        double shallow_median_m = 0.254;                            // HAZUS GF.V.S: 10 in
+        double shallow_beta = 1.256;
+        double deep_median_m = 12.3444; // HAZUS GF.V.D: 486 in
+        double deep_beta = 2.362;
+        double complete_share = 0.2;     // of "extensive or complete": complete → 全壊
+        double nonwood_deep_share = 1.0; // non-wooden buildings on piles ⚠
+    } liquefaction;
+
     // Casualties of collapse (CO / TMG 2022).
     bool casualties = true;
     double death_rate_wood = 0.0676;     // deaths per collapsed wooden building (at 5 a.m.)

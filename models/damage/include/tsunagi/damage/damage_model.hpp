@@ -48,6 +48,9 @@ public:
     std::size_t link_count() const noexcept { return link_edge_.size(); }
     std::uint8_t link_closure(std::size_t link) const { return closure_.at(link); }
     double collapsed_buildings() const noexcept { return collapsed_total_; }
+    // Of those, collapsed by liquefaction; and those brought to extensive damage by it.
+    double liquefaction_collapsed() const noexcept { return liq_collapsed_; }
+    double liquefaction_extensive() const noexcept { return liq_extensive_; }
 
 private:
     // buildings.cpp
@@ -71,6 +74,7 @@ private:
     std::vector<float> collapse_rate_;              // collapsed / buildings, per cell
     double buildings_total_ = 0.0, collapsed_total_ = 0.0, collapsed_wood_ = 0.0;
     double tsunami_destroyed_ = 0.0, tsunami_washed_ = 0.0;
+    double liq_collapsed_ = 0.0, liq_extensive_ = 0.0; // by liquefaction (included in collapsed)
     std::vector<double> zone_collapsed_, zone_tsunami_;
 
     // Roads.

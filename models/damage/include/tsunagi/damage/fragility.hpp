@@ -20,6 +20,19 @@
 //  - Trapped (自力脱出困難者): TMG 2022 p. 6-41: indoor population × 0.117 × shaking collapse rate.
 //  - Indoor share at the event: 1.0 at 5 a.m., 0.95 at noon (千葉県 2014/15 method after 和歌山県
 //    2006: indoor = 0.95 × daytime population); evening 0.90 ⚠ (assumed).
+//  - Liquefaction damage to buildings: the structure of the Cabinet Office method (中央防災会議
+//    2012/13, reused by TMG 2022 §6.3.2: buildings × liquefied area share × damage rate by
+//    ground settlement, by structure), evaluated before the shaking, which then acts on the
+//    buildings left. Numbers from HAZUS (FEMA, HAZUS-MH MR5 Technical Manual, ground failure and
+//    building damage due to ground failure): liquefied area share P_ml and settlement by
+//    susceptibility class (very high 0.25 / 12 in, high 0.20 / 6 in, low 0.05 / 1 in; HAZUS values
+//    as implemented by the OpenQuake engine, openquake/sep/liquefaction); damage given settlement
+//    PGD, P(≥ extensive) = Φ(ln(PGD / θ) / β), shallow foundations θ = 10 in, β = 1.256, deep
+//    foundations θ = 486 in, β = 2.362, of which 0.2 complete and 0.8 extensive (Hazus 5.1 building
+//    damage database as published in SimCenter's pelicun, damage_DB_Hazus_EQ_bldg.csv GF.V.S /
+//    GF.V.D). The crosswalk from the PL index classes of Iwasaki et al. (1982; PL > 15 very high,
+//    5–15 high, 0–5 low) to HAZUS's susceptibility classes is ours (⚠), as is counting HAZUS
+//    "complete" as total collapse (全壊) and putting non-wooden buildings on deep foundations.
 //  - Road blocking by collapsed buildings (幅員 13 m 未満): TMG 2022 p. 6-51 after 家田ら (1997)
 //    土木学会論文集 576/IV-37: blocked share (%) = 0.9009 B + 19.845 (width < 3.5 m),
 //    0.3514 B + 13.189 (3.5–5.5 m), 0.2229 B − 1.5026 (5.5–13 m), B = building damage rate (%).
@@ -48,6 +61,12 @@ struct LognormalCurve {
         return x > 0.0 ? normal_cdf((std::log(x) - mu) / sigma) : 0.0;
     }
 };
+
+// Liquefaction classes of the PL index (Iwasaki et al. 1982): 0 none, (0, 5] low, (5, 15)
+// high, ≥ 15 very high (the same edges as the water-pipe multiplier of lifelines).
+inline int pl_class(double pl) noexcept {
+    return pl >= 15.0 ? 3 : pl > 5.0 ? 2 : pl > 0.0 ? 1 : 0;
+}
 
 enum BuildingClass : std::uint8_t {
     kWoodPre1962 = 0,
