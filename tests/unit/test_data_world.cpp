@@ -291,3 +291,123 @@ TEST(DataWorld, PlaneCrsAndAFixedExtent) {
     EXPECT_THAT(row(sim, "extent"), HasSubstr("set in the scenario"));
     EXPECT_EQ(sim.world().total_population(), 900u); // the census cells squeezed into the extent
 }
+
+namespace {
+// Two substations on the small coast and a feeder layer with the cases a real file brings: a
+// line naming its substation, one left to the nearest, one far from every substation, a point
+// where a line should be, and one far outside the world.
+void write_feeders(TempDir const& t, std::string const& named_source = "S1") {
+    write_text(t / "subs.csv", "id,name,longitude,latitude\n"
+                               "S1,North substation,132.535,33.200\n"
+                               "S2,South substation,132.550,33.190\n");
+    auto feature = [](std::string const& id, std::string const& source, std::string const& geom) {
+        return fmt::format(R"({{"type":"Feature","properties":{{"id":"{}","feeds":{}}},)"
+                           R"("geometry":{}}})",
+                           id, source.empty() ? "null" : "\"" + source + "\"", geom);
+    };
+    std::vector<std::string> const f{
+        feature("F1", named_source,
+                R"({"type":"LineString","coordinates":[[132.535,33.200],[132.545,33.200],)"
+                R"([132.545,33.205]]})"),
+        feature("F2", "",
+                R"({"type":"LineString","coordinates":[[132.5501,33.1901],[132.560,33.190]]})"),
+        feature("F3", "",
+                R"({"type":"LineString","coordinates":[[132.570,33.230],[132.575,33.235]]})"),
+        feature("F4", "", R"({"type":"Point","coordinates":[132.54,33.2]})"),
+        feature("F5", "S1", R"({"type":"LineString","coordinates":[[134.0,34.0],[134.01,34.0]]})")};
+    write_text(t / "feeders.geojson", R"({"type":"FeatureCollection","features":[)" +
+                                          fmt::format("{}", fmt::join(f, ",")) + "]}");
+}
+
+std::string with_feeders(std::filesystem::path const& root, std::string const& lines) {
+    return scenario_yaml(root, "      - {path: subs.csv, format: points, kind: substation}\n"
+                               "    lifeline_lines:\n" +
+                                   lines);
+}
+
+// Length in metres of a lon/lat polyline in the world's CRS (EPSG:6690), by OGR.
+double projected_length(std::vector<std::pair<double, double>> const& pts) {
+    OGRLineString ls;
+    for (auto const& [lon, lat] : pts) {
+        auto const [x, y] = to_utm53(lon, lat);
+        ls.addPoint(x, y);
+    }
+    return ls.get_Length();
+}
+} // namespace
+
+TEST(DataWorld, LifelineLinesFromALineLayer) {
+    TempDir t;
+    SmallCoast coast(t);
+    write_feeders(t);
+    Simulation sim = simulate(with_feeders(
+        t.path(), "      - {path: feeders.geojson, kind: power_feeder, source_field: feeds}\n"));
+    World const& w = sim.world();
+    ASSERT_EQ(w.lifeline_lines.size(), 2u);
+    auto const& f1 = w.lifeline_lines[0];
+    auto const& f2 = w.lifeline_lines[1];
+    EXPECT_EQ(f1.external_id, "F1");
+    EXPECT_EQ(f2.external_id, "F2");
+    EXPECT_EQ(w.facilities[f1.source].external_id, "S1"); // named
+    EXPECT_EQ(w.facilities[f2.source].external_id, "S2"); // the nearest to its west end (~15 m)
+    EXPECT_EQ(f1.kind, LineKind::PowerFeeder);
+    // Traced over its real length in the world's CRS.
+    EXPECT_NEAR(f1.length_m(),
+                projected_length({{132.535, 33.200}, {132.545, 33.200}, {132.545, 33.205}}), 0.05);
+    EXPECT_NEAR(f2.length_m(), projected_length({{132.5501, 33.1901}, {132.560, 33.190}}), 0.05);
+    EXPECT_GT(f1.cells.size(), 5u); // ~1.5 km over 200 m cells
+    EXPECT_THAT(row(sim, "lifeline lines (power_feeder)"), HasSubstr("2 used of 5 features"));
+    EXPECT_THAT(row(sim, "lifeline lines (power_feeder)"),
+                HasSubstr("1 named in the data, 1 the nearest substation"));
+    // The others are counted, with their ids.
+    auto warned = [&](std::string const& needle, std::string const& id) {
+        for (auto const& [k, v] : sim.describe()) {
+            if (k == "  warning" && v.find(needle) != std::string::npos &&
+                v.find(id) != std::string::npos) {
+                return true;
+            }
+        }
+        return false;
+    };
+    EXPECT_TRUE(warned("no substation within 1000 m", "F3"));
+    EXPECT_TRUE(warned("without a line geometry", "F4"));
+    EXPECT_TRUE(warned("wholly outside the world grid", "F5"));
+    // The lifelines model feeds the customers through them instead of derived feeders.
+    sim.run();
+    auto const* feeders = sim.output().find_kpi("power_feeders");
+    ASSERT_NE(feeders, nullptr);
+    EXPECT_EQ(std::get<std::int64_t>(feeders->value), 2);
+    EXPECT_THAT(std::get<std::string>(*sim.output().find_meta("inputs")),
+                HasSubstr("feeders.geojson"));
+}
+
+TEST(DataWorld, BadLifelineLinesStopWithTheirFix) {
+    TempDir t;
+    SmallCoast coast(t);
+    auto err = [&](std::string const& yaml) {
+        return message_of<DataError>([&] { simulate(yaml); });
+    };
+    write_feeders(t, "S9");
+    std::string m = err(with_feeders(
+        t.path(), "      - {path: feeders.geojson, kind: power_feeder, source_field: feeds}\n"));
+    EXPECT_THAT(m, HasSubstr("feeders.geojson: F1 (feature 0) names its source 'S9'"));
+    EXPECT_THAT(m, HasSubstr("no loaded substation has that id (loaded: S1, S2)"));
+    EXPECT_THAT(m, HasSubstr("Fix:"));
+    m = err(with_feeders(
+        t.path(),
+        "      - {path: feeders.geojson, kind: power_feeder, source_field: substation}\n"));
+    EXPECT_THAT(m, HasSubstr("has no field 'substation'"));
+    EXPECT_THAT(m, HasSubstr("id, feeds"));
+    m = err(with_feeders(t.path(), "      - {path: feeders.geojson, kind: water_main}\n"));
+    EXPECT_THAT(m, HasSubstr("water_main lines are fed from facilities of kind water_plant"));
+    EXPECT_THAT(m, HasSubstr("kind: water_plant"));
+    m = err(with_feeders(t.path(), "      - {path: mains.geojson, kind: power_feeder}\n"));
+    EXPECT_THAT(m, HasSubstr("mains.geojson"));
+    EXPECT_THAT(m, HasSubstr("not found"));
+    // A wrong kind is a scenario error, before any file is read.
+    EXPECT_THAT(
+        message_of<ScenarioError>([&] {
+            simulate(with_feeders(t.path(), "      - {path: feeders.geojson, kind: gas_main}\n"));
+        }),
+        HasSubstr("'gas_main' is not a known value"));
+}

@@ -8,11 +8,13 @@
 #include <tsunagi/core/simulation.hpp>
 #include <tsunagi/lifelines/lifelines_model.hpp>
 #include <tsunagi/models/all_models.hpp>
+#include <tsunagi/world/layer_names.hpp>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <tuple>
 
 using namespace tsunagi;
 using namespace tsunagi::lifelines;
@@ -261,4 +263,155 @@ TEST(LifelinesModel, BadKeysAreRejectedWithTheirKey) {
     EXPECT_THAT(message("lifelines.water.pipe_damage.b=9"),
                 HasSubstr("[lifelines.water.pipe_damage.b]: expected a number in [0.1, 5], got 9"));
     EXPECT_THAT(message("lifelines.powr.crews.count=3"), HasSubstr("did you mean 'power'?"));
+}
+
+namespace {
+// Three rows of six 100 m cells, 100 residents each; a substation and a water plant at the west
+// end of the middle row. Two feeder lines fed by the substation run along rows 0 and 1, and two
+// mains fed by the plant along rows 0 and 2. Shaken at I = 6.0, with wooden collapses (poles)
+// and strong ground motion (pipes) only along row 0.
+World feeder_rows() {
+    World w;
+    w.name = "feeder rows";
+    std::size_t const n = 18;
+    w.grid = GridSpec(6, 3, GeoTransform{0, 100, 300, -100}, "");
+    w.elevation_m = Raster<float>("e", "m", n, 5.0f);
+    w.population = Raster<std::uint32_t>("p", "", n, 100);
+    w.zone = Raster<std::int32_t>("z", "", n, 2);
+    w.tsunami_max_depth_m = Raster<float>("d", "m", n, 0.0f);
+    w.tsunami_arrival_s = Raster<float>("a", "s", n, std::numeric_limits<float>::infinity());
+    w.zones.add({"JP", "Japan", ZoneLevel::Country, -1});
+    w.zones.add({"99", "P", ZoneLevel::Prefecture, 0});
+    w.zones.add({"99201", "M", ZoneLevel::Municipality, 1});
+    RoadGraphBuilder b;
+    for (int c = 0; c < 6; ++c) {
+        b.add_node(50.0 + 100.0 * c, 150.0);
+    }
+    EdgeAttributes a;
+    a.length_m = 100.0f;
+    for (NodeId i = 0; i + 1 < 6; ++i) {
+        b.add_two_way(i, i + 1, a);
+    }
+    w.roads = std::move(b).build();
+    for (auto k : {FacilityKind::Substation, FacilityKind::WaterPlant}) {
+        Facility f;
+        f.kind = k;
+        f.external_id = std::string(to_string(k));
+        f.x = 50.0;
+        f.y = 150.0;
+        f.node = 0;
+        w.facilities.add(std::move(f));
+    }
+    auto line = [&](LineKind kind, std::string id, double y) {
+        LifelineLine l;
+        l.kind = kind;
+        l.external_id = std::move(id);
+        l.source = kind == LineKind::PowerFeeder ? 0 : 1;
+        std::vector<double> const xs{50.0, 550.0}, ys{y, y};
+        trace_cells(w.grid, xs, ys, l.cells, l.metres);
+        std::tie(l.mid_x, l.mid_y) = point_along(xs, ys, 0.5);
+        w.lifeline_lines.push_back(std::move(l));
+    };
+    line(LineKind::PowerFeeder, "F-north", 250.0);  // row 0
+    line(LineKind::PowerFeeder, "F-middle", 150.0); // row 1
+    line(LineKind::WaterMain, "M-north", 250.0);
+    line(LineKind::WaterMain, "M-south", 50.0); // row 2
+    w.layers[std::string(layer::kJmaIntensity)] = Raster<float>("i", "", n, 6.0f);
+    Raster<float> wood(std::string(layer::kWoodCollapseRate), "share", n, 0.0f);
+    Raster<float> pgv(std::string(layer::kPgv), "cm/s", n, 10.0f); // below the 15 cm/s threshold
+    for (CellId c = 0; c < 6; ++c) {
+        wood[c] = 1.0f;
+        pgv[c] = 300.0f;
+    }
+    w.layers[wood.name] = std::move(wood);
+    w.layers[pgv.name] = std::move(pgv);
+    w.finalize();
+    return w;
+}
+
+Report run_feeders(World& w, std::string const& extra) {
+    SerialCommunicator comm;
+    EngineOptions o;
+    o.total_ticks = 120;
+    Engine e(w, o, comm);
+    // Facilities never fail, distribution never breaks: only the trunks can.
+    Scenario s = Scenario::from_string(
+        "lifelines:\n"
+        "  period_s: 60\n"
+        "  power: {substation_fragility: {mu: 10, sigma: 0.1}, households_per_pole: 1.0e9, "
+        "pole_spacing_m: 5, crews: {count: 0}" +
+            extra +
+            "}\n"
+            "  water: {plant_fragility: {mu: 10, sigma: 0.1}, main_factor: 1, "
+            "crews: {count: 0}}\n"
+            "  telecom: {crews: {count: 0}}\n",
+        "t.yaml");
+    auto m = std::make_unique<LifelinesModel>();
+    m->configure(s.root().child("lifelines"));
+    e.add_model(std::move(m));
+    e.initialize();
+    while (e.clock().tick() < 120) {
+        e.step();
+    }
+    return e.report();
+}
+} // namespace
+
+TEST(LifelineLines, TraceCellsSplitsALineExactlyAtCellEdges) {
+    GridSpec const g(3, 3, GeoTransform{0, 100, 300, -100}, "");
+    // From (50, 250) to (250, 50): the diagonal through the corners of three cells; then a leg
+    // east that leaves the grid after 50 m.
+    std::vector<double> const xs{50.0, 250.0, 450.0}, ys{250.0, 50.0, 50.0};
+    std::vector<CellId> cells;
+    std::vector<float> metres;
+    trace_cells(g, xs, ys, cells, metres);
+    ASSERT_EQ(cells.size(), 3u);
+    EXPECT_EQ(cells[0], g.index(0, 0));
+    EXPECT_EQ(cells[1], g.index(1, 1));
+    EXPECT_EQ(cells[2], g.index(2, 2));
+    double const d = std::hypot(50.0, 50.0);
+    EXPECT_NEAR(metres[0], d, 1e-3);
+    EXPECT_NEAR(metres[1], 2.0 * d, 1e-3);
+    EXPECT_NEAR(metres[2], d + 50.0, 1e-3); // the end of the diagonal and the first 50 m east
+    // A line wholly outside the grid leaves nothing.
+    std::vector<double> const ox{500.0, 900.0}, oy{50.0, 50.0};
+    trace_cells(g, ox, oy, cells, metres);
+    EXPECT_EQ(cells.size(), 3u);
+    // Halfway along: 241.4 m down the 482.8 m line, on the diagonal.
+    auto const [mx, my] = point_along(xs, ys, 0.5);
+    double const total = std::hypot(200.0, 200.0) + 200.0;
+    EXPECT_NEAR(std::hypot(mx - 50.0, my - 250.0), total / 2.0, 1e-9);
+}
+
+TEST(LifelineLines, CustomersAreFedByTheNearestLineAndLinesBreakAlongTheirOwnCells) {
+    World w = feeder_rows();
+    Report const r = run_feeders(w, "");
+    EXPECT_EQ(r.count_of("power_feeders"), 2);
+    EXPECT_EQ(r.count_of("water_mains"), 2);
+    // The northern feeder runs 0.5 km through cells where every wooden building collapsed
+    // (~17 broken poles expected at one per 5 m × 0.17155); the middle one through none. Likewise
+    // the northern main through PGV 300 cm/s, the southern one below the damage threshold.
+    EXPECT_EQ(r.count_of("feeders_failed"), 1);
+    EXPECT_EQ(r.count_of("water_mains_failed"), 1);
+    auto const& power = w.layers.at(std::string(layer::kPowerService));
+    auto const& water = w.layers.at(std::string(layer::kWaterService));
+    for (CellId c = 0; c < 18; ++c) {
+        int const row = w.grid.row_of(c);
+        // Row 0 is fed by the northern feeder; rows 1 and 2 by the middle one.
+        EXPECT_EQ(power[c], row == 0 ? 0.0f : 1.0f) << "cell " << c;
+        // Row 1 is as near to both mains; ties go to the lower line, the broken northern one.
+        EXPECT_EQ(water[c], row == 2 ? 1.0f : 0.0f) << "cell " << c;
+    }
+}
+
+TEST(LifelineLines, PointsBeyondTheReachOfEveryLineStandAlone) {
+    World w = feeder_rows();
+    w.lifeline_lines.erase(w.lifeline_lines.begin() + 1); // only the northern feeder is left
+    Report const r = run_feeders(w, ", feeder_reach_m: 100");
+    EXPECT_EQ(r.count_of("power_feeders"), 1);
+    auto const& power = w.layers.at(std::string(layer::kPowerService));
+    for (CellId c = 0; c < 18; ++c) {
+        // Rows 0 and 1 are within one cell of the broken feeder; row 2 is off the network.
+        EXPECT_EQ(power[c], w.grid.row_of(c) == 2 ? 1.0f : 0.0f) << "cell " << c;
+    }
 }

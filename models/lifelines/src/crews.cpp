@@ -50,7 +50,7 @@ std::vector<LifelinesModel::Job> LifelinesModel::jobs(Lifeline l) const {
             for (std::int32_t k = feeder_in_repair_[f]; k < feeder_breaks_[f]; ++k) {
                 out.push_back(Job{1, static_cast<std::uint32_t>(f),
                                   feeder_persons_[f] / (feeder_breaks_[f] * h), h,
-                                  subs_[feeder_source_[f]].node});
+                                  feeder_node_[f]});
             }
         }
         for (std::size_t p = 0; p < pt_cell_.size(); ++p) {
@@ -72,7 +72,7 @@ std::vector<LifelinesModel::Job> LifelinesModel::jobs(Lifeline l) const {
             for (std::int32_t k = main_in_repair_[m]; k < main_breaks_[m]; ++k) {
                 out.push_back(Job{1, static_cast<std::uint32_t>(m),
                                   main_persons_[m] / (main_breaks_[m] * main_h), main_h,
-                                  plants_[main_source_[m]].node});
+                                  main_node_[m]});
             }
         }
         double const pipe_h = 24.0 / wc.pipe_repairs_per_crew_day;

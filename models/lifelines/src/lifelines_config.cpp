@@ -34,6 +34,7 @@ LifelinesConfig LifelinesConfig::from(ConfigNode const& n) {
         p.number("substation_repair_h", pc.substation_repair_h, Bounds::positive());
     pc.feeders_per_substation = p.integer("feeders_per_substation", pc.feeders_per_substation,
                                           Bounds::between(1, 64));
+    pc.feeder_reach_m = p.number("feeder_reach_m", pc.feeder_reach_m, Bounds::non_negative());
     pc.pole_break_rate = p.number("pole_break_rate", pc.pole_break_rate, Bounds::non_negative());
     pc.households_per_pole =
         p.number("households_per_pole", pc.households_per_pole, Bounds::positive());
@@ -51,6 +52,7 @@ LifelinesConfig LifelinesConfig::from(ConfigNode const& n) {
     wc.plant_repair_h = w.number("plant_repair_h", wc.plant_repair_h, Bounds::positive());
     wc.mains_per_plant =
         w.integer("mains_per_plant", wc.mains_per_plant, Bounds::between(1, 64));
+    wc.main_reach_m = w.number("main_reach_m", wc.main_reach_m, Bounds::non_negative());
     auto pd = w.child("pipe_damage");
     wc.damage_a = pd.number("a", wc.damage_a, Bounds::non_negative());
     wc.damage_v0 = pd.number("v0_cm_s", wc.damage_v0, Bounds::non_negative());

@@ -185,19 +185,48 @@ void LifelinesModel::assess_shaking(TickContext const& ctx) {
             mean[l] = weight[l] > 0.0 ? mean[l] / weight[l] : 0.0;
         }
     };
+    // Lines from data: the same relations cell by cell along the line, over its real length.
+    auto along = [&](std::int32_t data_line, auto&& per_km) {
+        auto const& l = w.lifeline_lines[static_cast<std::size_t>(data_line)];
+        double sum = 0.0;
+        for (std::size_t i = 0; i < l.cells.size(); ++i) {
+            sum += per_km(l.cells[i]) * static_cast<double>(l.metres[i]) / 1000.0;
+        }
+        return sum;
+    };
     std::vector<double> mean;
     trunk(pt_feeder_, feeder_source_.size(), pt_wood, mean);
     for (std::size_t f = 0; f < feeder_source_.size(); ++f) {
-        double const poles = feeder_km_[f] * 1000.0 / pc.pole_spacing_m;
+        double const poles_per_km = 1000.0 / pc.pole_spacing_m;
+        double const lambda =
+            feeder_data_[f] >= 0
+                ? along(feeder_data_[f],
+                        [&](CellId c) {
+                            double const rw =
+                                wood != nullptr ? static_cast<double>((*wood)[c]) : 0.0;
+                            return poles_per_km * pc.pole_break_rate * rw;
+                        })
+                : feeder_km_[f] * poles_per_km * pc.pole_break_rate * mean[f];
         Rng r = ctx.rng(Stream::PowerDamage, (1ull << 32) + f);
-        feeder_breaks_[f] = poisson(r, poles * pc.pole_break_rate * mean[f]);
+        feeder_breaks_[f] = poisson(r, lambda);
         feeders_failed_ += feeder_breaks_[f] > 0 ? 1 : 0;
         poles_broken_ += feeder_breaks_[f];
     }
     trunk(pt_main_, main_source_.size(), pt_rate, mean);
     for (std::size_t m = 0; m < main_source_.size(); ++m) {
+        double const lambda =
+            main_data_[m] >= 0
+                ? along(main_data_[m],
+                        [&](CellId c) {
+                            double const v = pgv != nullptr
+                                                 ? static_cast<double>((*pgv)[c])
+                                                 : std::pow(10.0, ((*intensity)[c] - 2.68) / 1.72);
+                            return pipe_damage_rate(wc, v, pl != nullptr ? (*pl)[c] : 0.0);
+                        }) *
+                      wc.main_factor
+                : mean[m] * main_km_[m] * wc.main_factor;
         Rng r = ctx.rng(Stream::WaterDamage, (1ull << 32) + m);
-        main_breaks_[m] = poisson(r, mean[m] * main_km_[m] * wc.main_factor);
+        main_breaks_[m] = poisson(r, lambda);
         mains_failed_ += main_breaks_[m] > 0 ? 1 : 0;
     }
 }
@@ -425,6 +454,17 @@ void LifelinesModel::report(Report& r) const {
     r.count("lifeline_facilities_flooded", flooded_facilities_,
             "substations, water plants and base stations put out of service by the tsunami",
             "facilities");
+    auto from_data = [](std::vector<std::int32_t> const& v) {
+        return std::any_of(v.begin(), v.end(), [](std::int32_t i) { return i >= 0; });
+    };
+    r.count("power_feeders", static_cast<std::int64_t>(feeder_source_.size()),
+            from_data(feeder_data_) ? "power feeders (lines from data)"
+                                    : "power feeders (derived: sectors around the substations)",
+            "feeders");
+    r.count("water_mains", static_cast<std::int64_t>(main_source_.size()),
+            from_data(main_data_) ? "water mains (lines from data)"
+                                  : "water mains (derived: sectors around the plants)",
+            "mains");
     r.count("feeders_failed", feeders_failed_, "power feeders cut by broken poles", "feeders");
     r.count("poles_broken", poles_broken_, "outage-causing broken poles (feeders and "
                                            "distribution)",

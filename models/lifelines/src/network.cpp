@@ -1,11 +1,14 @@
-// The lifeline networks, derived from the world's facilities: service points (populated cells and
-// the cells of lifeline facilities), each fed by its nearest source (a grid-distance Voronoi by
-// multi-source breadth-first search, ties to the lower source index) through one of the source's
-// feeders or mains (angular sectors around it). See lifelines_model.hpp.
+// The lifeline networks: service points (populated cells and the cells of lifeline facilities),
+// each fed by its nearest source (a grid-distance Voronoi by multi-source breadth-first search,
+// ties to the lower source index) through one of the source's feeders or mains (angular sectors
+// around it) - or, where the world has feeder / main lines from data, by the nearest line, which
+// is fed by its own source. See lifelines_model.hpp.
 
 #include <tsunagi/lifelines/lifelines_model.hpp>
 #include <tsunagi/world/node_locator.hpp>
 #include <tsunagi/world/world.hpp>
+
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cmath>
@@ -16,20 +19,27 @@ namespace tsunagi::lifelines {
 
 namespace {
 
-// For every cell, the index of the nearest source cell in 8-neighbour steps (-1 if none).
-std::vector<std::int32_t> voronoi(GridSpec const& g, std::vector<CellId> const& sources) {
+// For every cell, the label of the nearest seed in 8-neighbour steps (-1 if none, or if farther
+// than max_steps when that is >= 0). Seeds are (cell, label) pairs; where several share a cell,
+// the first one wins.
+std::vector<std::int32_t> voronoi(GridSpec const& g,
+                                  std::vector<std::pair<CellId, std::int32_t>> const& seeds,
+                                  std::int64_t max_steps = -1) {
     std::vector<std::int32_t> label(g.cells(), -1);
+    std::vector<std::int32_t> steps(max_steps >= 0 ? g.cells() : 0, 0);
     std::deque<CellId> queue;
-    for (std::size_t s = 0; s < sources.size(); ++s) {
-        CellId const c = sources[s];
+    for (auto const& [c, l] : seeds) {
         if (c != kNoCell && label[c] < 0) {
-            label[c] = static_cast<std::int32_t>(s);
+            label[c] = l;
             queue.push_back(c);
         }
     }
     while (!queue.empty()) {
         CellId const c = queue.front();
         queue.pop_front();
+        if (max_steps >= 0 && steps[c] >= max_steps) {
+            continue;
+        }
         std::int32_t const col = g.col_of(c), row = g.row_of(c);
         for (int dr = -1; dr <= 1; ++dr) {
             for (int dc = -1; dc <= 1; ++dc) {
@@ -40,6 +50,9 @@ std::vector<std::int32_t> voronoi(GridSpec const& g, std::vector<CellId> const& 
                 CellId const n = g.index(c2, r2);
                 if (label[n] < 0) {
                     label[n] = label[c];
+                    if (max_steps >= 0) {
+                        steps[n] = steps[c] + 1;
+                    }
                     queue.push_back(n);
                 }
             }
@@ -142,9 +155,9 @@ void LifelinesModel::build_network() {
         if (src.empty()) {
             return;
         }
-        std::vector<CellId> cells;
-        for (auto const& s : src) {
-            cells.push_back(s.cell);
+        std::vector<std::pair<CellId, std::int32_t>> cells;
+        for (std::size_t s = 0; s < src.size(); ++s) {
+            cells.emplace_back(src[s].cell, static_cast<std::int32_t>(s));
         }
         auto const label = voronoi(g, cells);
         for (std::size_t s = 0; s < src.size(); ++s) {
@@ -169,10 +182,91 @@ void LifelinesModel::build_network() {
             }
         }
     };
-    assign(subs_, cfg_.power.feeders_per_substation, pt_feeder_, feeder_source_, feeder_km_,
-           feeder_persons_, &sub_persons_);
-    assign(plants_, cfg_.water.mains_per_plant, pt_main_, main_source_, main_km_, main_persons_,
-           &plant_persons_);
+    // Feeders and mains from data: one trunk per line; every point is fed by the nearest line
+    // (grid steps from the cells it crosses; ties to the lower line), within reach_m (0: any).
+    auto assign_lines = [&](LineKind kind, std::vector<Source> const& src, double reach_m,
+                            std::vector<std::int32_t>& pt_line,
+                            std::vector<std::uint32_t>& line_source, std::vector<double>& line_km,
+                            std::vector<double>& line_persons, std::vector<double>& source_persons,
+                            std::vector<std::int32_t>& line_data, std::vector<NodeId>& line_node) {
+        std::vector<std::int32_t> src_of(fac.size(), -1);
+        for (std::size_t s = 0; s < src.size(); ++s) {
+            src_of[src[s].facility] = static_cast<std::int32_t>(s);
+        }
+        line_source.clear();
+        line_km.clear();
+        line_data.clear();
+        line_node.clear();
+        std::vector<std::pair<CellId, std::int32_t>> seeds;
+        NodeLocator const locate(w.roads, std::max(50.0, g.transform().dx * 2.0));
+        for (std::size_t i = 0; i < w.lifeline_lines.size(); ++i) {
+            auto const& l = w.lifeline_lines[i];
+            if (l.kind != kind || src_of[l.source] < 0) {
+                continue; // (a source outside the grid is refused by the loader)
+            }
+            auto const t = static_cast<std::int32_t>(line_source.size());
+            line_source.push_back(static_cast<std::uint32_t>(src_of[l.source]));
+            line_km.push_back(l.length_m() / 1000.0);
+            line_data.push_back(static_cast<std::int32_t>(i));
+            line_node.push_back(w.roads.node_count() > 0 ? locate.nearest(l.mid_x, l.mid_y).node
+                                                         : kNoNode);
+            for (CellId c : l.cells) {
+                seeds.emplace_back(c, t);
+            }
+        }
+        std::int64_t const steps =
+            reach_m > 0.0 ? static_cast<std::int64_t>(std::floor(reach_m / g.transform().dx)) : -1;
+        auto const label = voronoi(g, seeds, steps);
+        pt_line.assign(np, -1);
+        line_persons.assign(line_source.size(), 0.0);
+        source_persons.assign(src.size(), 0.0);
+        double off = 0.0;
+        for (std::size_t p = 0; p < np; ++p) {
+            std::int32_t const t = label[pt_cell_[p]];
+            if (t < 0) {
+                off += pt_persons_[p];
+                continue;
+            }
+            pt_line[p] = t;
+            line_persons[static_cast<std::size_t>(t)] += pt_persons_[p];
+            source_persons[line_source[static_cast<std::size_t>(t)]] += pt_persons_[p];
+        }
+        if (off > 0.0) {
+            spdlog::info("lifelines: {:.0f} people are farther than {:.0f} m from every {} line; "
+                         "they are fed locally, outside the {} network",
+                         off, reach_m, to_string(kind), to_string(kind));
+        }
+    };
+    auto has_lines = [&](LineKind kind) {
+        return std::any_of(w.lifeline_lines.begin(), w.lifeline_lines.end(),
+                           [&](LifelineLine const& l) { return l.kind == kind; });
+    };
+    auto derived = [&](std::vector<Source> const& src,
+                       std::vector<std::uint32_t> const& line_source,
+                       std::vector<std::int32_t>& line_data, std::vector<NodeId>& line_node) {
+        line_data.assign(line_source.size(), -1);
+        line_node.resize(line_source.size());
+        for (std::size_t l = 0; l < line_source.size(); ++l) {
+            line_node[l] = src[line_source[l]].node;
+        }
+    };
+    if (has_lines(LineKind::PowerFeeder)) {
+        assign_lines(LineKind::PowerFeeder, subs_, cfg_.power.feeder_reach_m, pt_feeder_,
+                     feeder_source_, feeder_km_, feeder_persons_, sub_persons_, feeder_data_,
+                     feeder_node_);
+    } else {
+        assign(subs_, cfg_.power.feeders_per_substation, pt_feeder_, feeder_source_, feeder_km_,
+               feeder_persons_, &sub_persons_);
+        derived(subs_, feeder_source_, feeder_data_, feeder_node_);
+    }
+    if (has_lines(LineKind::WaterMain)) {
+        assign_lines(LineKind::WaterMain, plants_, cfg_.water.main_reach_m, pt_main_, main_source_,
+                     main_km_, main_persons_, plant_persons_, main_data_, main_node_);
+    } else {
+        assign(plants_, cfg_.water.mains_per_plant, pt_main_, main_source_, main_km_, main_persons_,
+               &plant_persons_);
+        derived(plants_, main_source_, main_data_, main_node_);
+    }
     {
         std::vector<std::uint32_t> unused_source;
         std::vector<double> unused_km, unused_persons;

@@ -50,6 +50,18 @@ std::unique_ptr<OGRGeometry> make_valid_polygons(OGRGeometry const& g) {
     return mp;
 }
 
+void collect_lines(OGRGeometry const& g, std::vector<OGRLineString const*>& out) {
+    auto const t = wkbFlatten(g.getGeometryType());
+    if (t == wkbLineString) {
+        out.push_back(g.toLineString());
+    } else if (t == wkbMultiLineString || t == wkbGeometryCollection) {
+        auto const& c = *g.toGeometryCollection();
+        for (int i = 0; i < c.getNumGeometries(); ++i) {
+            collect_lines(*c.getGeometryRef(i), out);
+        }
+    }
+}
+
 std::unique_ptr<OGRPolygon> lonlat_rectangle(double west, double south, double east, double north,
                                              int per_side) {
     auto ring = std::make_unique<OGRLinearRing>();

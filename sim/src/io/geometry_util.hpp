@@ -20,6 +20,9 @@ std::unique_ptr<OGRGeometry> make_valid_polygons(OGRGeometry const& g);
 // Appends the polygons of g (Polygon, MultiPolygon or a collection of them) to mp.
 void add_polygons(OGRMultiPolygon& mp, OGRGeometry const& g);
 
+// Appends the line strings of g (LineString, MultiLineString or a collection holding them) to out.
+void collect_lines(OGRGeometry const& g, std::vector<OGRLineString const*>& out);
+
 // A lon/lat rectangle as a polygon with `per_side` points per side (densified so that it keeps
 // its shape when projected).
 std::unique_ptr<OGRPolygon> lonlat_rectangle(double west, double south, double east, double north,

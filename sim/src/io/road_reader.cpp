@@ -4,6 +4,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "geometry_util.hpp"
 #include "vector_layer.hpp"
 #include <fmt/format.h>
 
@@ -113,18 +114,6 @@ private:
     std::unordered_map<std::int64_t, std::vector<std::uint32_t>> cells_;
     std::map<std::pair<double, double>, std::uint32_t> exact_;
 };
-
-void collect_lines(OGRGeometry const& g, std::vector<OGRLineString const*>& out) {
-    auto const t = wkbFlatten(g.getGeometryType());
-    if (t == wkbLineString) {
-        out.push_back(g.toLineString());
-    } else if (t == wkbMultiLineString || t == wkbGeometryCollection) {
-        auto const& c = *g.toGeometryCollection();
-        for (int i = 0; i < c.getNumGeometries(); ++i) {
-            collect_lines(*c.getGeometryRef(i), out);
-        }
-    }
-}
 
 } // namespace
 

@@ -141,6 +141,116 @@ void place_facilities(DataWorldConfig const& cfg, ZoneBoundaries const* zb, Worl
     }
 }
 
+// Lifeline lines: traced through the grid, each tied to the facility that feeds it (named by
+// source_field, else the nearest one of the right kind to either end of the line).
+void place_lifeline_lines(DataWorldConfig const& cfg, World& w, DataWorldReport& rep) {
+    for (std::size_t i = 0; i < cfg.lifeline_lines.size(); ++i) {
+        auto const& in = cfg.lifeline_lines[i];
+        FacilityKind const kind = source_kind(in.kind);
+        std::vector<FacilityId> const sources = w.facilities.of_kind(kind);
+        if (sources.empty()) {
+            throw DataError(fmt::format(
+                "world.data.lifeline_lines[{}] ({}): {} lines are fed from facilities of kind {}, "
+                "and no such facility is loaded. Fix: add a world.data.facilities entry with "
+                "kind: {} (format: points) holding them",
+                i, show(in.path), to_string(in.kind), to_string(kind), to_string(kind)));
+        }
+        LineRecords recs = read_lifeline_lines(in, w.grid.crs_wkt(), rep.warnings);
+        std::map<std::string, FacilityId> by_id;
+        std::vector<std::string> ids;
+        for (FacilityId f : sources) {
+            by_id.emplace(w.facilities[f].external_id, f);
+            ids.push_back(w.facilities[f].external_id);
+        }
+        std::vector<std::string> outside, unfed, source_outside;
+        std::size_t named = 0, nearest = 0;
+        double km = 0.0;
+        for (auto& r : recs.lines) {
+            LifelineLine line;
+            line.kind = in.kind;
+            line.external_id = r.id;
+            // Crews are sent to the middle of the longest part.
+            std::size_t longest = 0;
+            double longest_m = -1.0;
+            for (std::size_t p = 0; p < r.x.size(); ++p) {
+                trace_cells(w.grid, r.x[p], r.y[p], line.cells, line.metres);
+                double m = 0.0;
+                for (std::size_t k = 0; k + 1 < r.x[p].size(); ++k) {
+                    m += std::hypot(r.x[p][k + 1] - r.x[p][k], r.y[p][k + 1] - r.y[p][k]);
+                }
+                if (m > longest_m) {
+                    longest_m = m;
+                    longest = p;
+                }
+            }
+            std::string const label = fmt::format("{} ({})", r.id, r.feature);
+            if (line.cells.empty()) {
+                outside.push_back(label);
+                continue;
+            }
+            if (!r.source_id.empty()) {
+                auto it = by_id.find(r.source_id);
+                if (it == by_id.end()) {
+                    throw DataError(fmt::format(
+                        "{}: {} names its source '{}' in field '{}', but no loaded {} has that id "
+                        "(loaded: {}). Fix: correct the id in the file, load the facility layer "
+                        "that holds it, or leave the field empty to use the nearest {}",
+                        recs.file, label, r.source_id, in.source_field, to_string(kind),
+                        join_examples(ids), to_string(kind)));
+                }
+                line.source = it->second;
+            } else {
+                double best = in.max_source_m;
+                for (std::size_t p = 0; p < r.x.size(); ++p) {
+                    for (std::size_t end : {std::size_t{0}, r.x[p].size() - 1}) {
+                        for (FacilityId f : sources) {
+                            double const d = std::hypot(w.facilities[f].x - r.x[p][end],
+                                                        w.facilities[f].y - r.y[p][end]);
+                            if (d <= best && (line.source == kNoFacility || d < best)) {
+                                best = d;
+                                line.source = f;
+                            }
+                        }
+                    }
+                }
+                if (line.source == kNoFacility) {
+                    unfed.push_back(label);
+                    continue;
+                }
+            }
+            if (w.grid.cell_at(w.facilities[line.source].x, w.facilities[line.source].y) ==
+                kNoCell) {
+                source_outside.push_back(label);
+                continue;
+            }
+            ++(r.source_id.empty() ? nearest : named);
+            auto const [mx, my] = point_along(r.x[longest], r.y[longest], 0.5);
+            line.mid_x = mx;
+            line.mid_y = my;
+            km += line.length_m() / 1000.0;
+            w.lifeline_lines.push_back(std::move(line));
+        }
+        rep.warnings.add(recs.file, "lines wholly outside the world grid: left out", outside.size(),
+                         join_examples(outside));
+        rep.warnings.add(recs.file,
+                         fmt::format("lines with no {} within {:.0f} m (max_source_m) of either "
+                                     "end and no source named: left out",
+                                     to_string(kind), in.max_source_m),
+                         unfed.size(), join_examples(unfed));
+        rep.warnings.add(recs.file,
+                         fmt::format("lines fed from a {} outside the world grid: left out (the "
+                                     "lifelines model cannot damage or repair that {})",
+                                     to_string(kind), to_string(kind)),
+                         source_outside.size(), join_examples(source_outside));
+        rep.rows.emplace_back(
+            fmt::format("lifeline lines ({})", to_string(in.kind)),
+            fmt::format("{} used of {} features in {} (CRS {}): {:.1f} km inside the grid; "
+                        "sources: {} named in the data, {} the nearest {} to an end",
+                        named + nearest, recs.features, recs.file, recs.crs_label, km, named,
+                        nearest, to_string(kind)));
+    }
+}
+
 } // namespace
 
 World make_data_world(DataWorldConfig const& cfg, DataWorldReport& rep) {
@@ -517,6 +627,7 @@ World make_data_world(DataWorldConfig const& cfg, DataWorldReport& rep) {
 
     // ---- facilities ----------------------------------------------------------------------------
     place_facilities(cfg, zb ? &*zb : nullptr, w, rep);
+    place_lifeline_lines(cfg, w, rep);
 
     w.finalize();
     std::size_t land_wet = 0;

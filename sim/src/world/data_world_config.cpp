@@ -365,6 +365,19 @@ DataWorldConfig DataWorldConfig::from(ConfigNode const& n, std::filesystem::path
             f.number("address_spread_km", in.address_spread_km, Bounds::non_negative());
         c.facilities.push_back(std::move(in));
     }
+    for (auto const& l : n.children("lifeline_lines")) {
+        LifelineLinesInput in;
+        in.path = resolve(l, "path", required_path(l));
+        in.kind = l.choice("kind", {"power_feeder", "water_main"}, "power_feeder") == "water_main"
+                      ? LineKind::WaterMain
+                      : LineKind::PowerFeeder;
+        in.layer = l.string("layer", "");
+        in.crs = l.string("crs", "");
+        in.id_field = l.string("id_field", "");
+        in.source_field = l.string("source_field", "");
+        in.max_source_m = l.number("max_source_m", in.max_source_m, Bounds::positive());
+        c.lifeline_lines.push_back(std::move(in));
+    }
     return c;
 }
 
@@ -412,6 +425,9 @@ std::vector<std::filesystem::path> DataWorldConfig::input_files() const {
     }
     for (auto const& f : facilities) {
         add(f.path);
+    }
+    for (auto const& l : lifeline_lines) {
+        add(l.path);
     }
     return out;
 }

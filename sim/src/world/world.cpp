@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace tsunagi {
@@ -68,6 +69,18 @@ void World::finalize() {
                                         fac[f].name, fac[f].node));
         }
     }
+    for (auto const& l : lifeline_lines) {
+        if (l.cells.size() != l.metres.size() ||
+            std::any_of(l.cells.begin(), l.cells.end(), [&](CellId c) { return c >= cells; })) {
+            throw DataError(
+                fmt::format("lifeline line '{}' names cells outside the grid", l.external_id));
+        }
+        if (l.source >= fac.size() || fac[l.source].kind != source_kind(l.kind)) {
+            throw DataError(fmt::format("lifeline line '{}' ({}) is not fed from a {}",
+                                        l.external_id, to_string(l.kind),
+                                        to_string(source_kind(l.kind))));
+        }
+    }
     roads.reset_state();
 }
 
@@ -86,6 +99,9 @@ std::size_t World::memory_bytes() const noexcept {
     }
     for (auto const& [key, values] : edge_layers) {
         b += values.size() * 4;
+    }
+    for (auto const& l : lifeline_lines) {
+        b += l.cells.size() * 8 + l.external_id.size() + sizeof(LifelineLine);
     }
     return b + roads.memory_bytes() + node_cell.size() * 4 + inundated_cells.size() * 4;
 }

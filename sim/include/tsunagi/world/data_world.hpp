@@ -19,6 +19,7 @@
 #include <tsunagi/io/data_warnings.hpp>
 #include <tsunagi/io/facility_reader.hpp>
 #include <tsunagi/io/inundation_reader.hpp>
+#include <tsunagi/io/lifeline_line_reader.hpp>
 #include <tsunagi/io/population_reader.hpp>
 #include <tsunagi/io/raster_reader.hpp>
 #include <tsunagi/io/road_reader.hpp>
@@ -69,6 +70,7 @@ struct DataWorldConfig {
     RoadsInput roads;
 
     std::vector<FacilitiesInput> facilities;
+    std::vector<LifelineLinesInput> lifeline_lines; // power feeders and water mains
 
     // Reads world.data (no file is opened). Throws ScenarioError for bad keys and values.
     static DataWorldConfig from(ConfigNode const& node, std::filesystem::path const& scenario_dir);

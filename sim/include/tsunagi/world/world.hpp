@@ -4,6 +4,7 @@
 
 #include <tsunagi/world/facilities.hpp>
 #include <tsunagi/world/grid.hpp>
+#include <tsunagi/world/lifeline_lines.hpp>
 #include <tsunagi/world/partition.hpp>
 #include <tsunagi/world/road_graph.hpp>
 #include <tsunagi/world/zones.hpp>
@@ -43,6 +44,8 @@ struct World {
     // the relief demand posted by the shelter model (relief_items.hpp).
     std::map<std::string, std::vector<double>> facility_layers;
     Zones zones;
+    // Power feeders and water mains from data (empty: the lifelines model derives its own).
+    std::vector<LifelineLine> lifeline_lines;
 
     // Which rank owns which nodes (one rank: everything here).
     Partition partition;
@@ -50,7 +53,8 @@ struct World {
     // Cells with any inundation (tsunami_max_depth_m > 0), in ascending order.
     std::vector<CellId> inundated_cells;
 
-    // Derives node_cell, inundated_cells, facility zones; checks that layers match the grid.
+    // Derives node_cell, inundated_cells, facility zones; checks that layers match the grid and
+    // that lifeline lines name cells of the grid and sources of the right kind.
     // Throws DataError on inconsistencies.
     void finalize();
 

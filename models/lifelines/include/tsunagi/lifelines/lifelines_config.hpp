@@ -25,7 +25,9 @@ struct PowerConfig {
     IntensityFragility substation{6.5, 0.5};    // ⚠
     double substation_flood_depth_m = 1.0;      // ⚠
     double substation_repair_h = 48.0;          // ⚠
-    std::int64_t feeders_per_substation = 6;
+    std::int64_t feeders_per_substation = 6;    // derived feeders (no feeder lines in data)
+    double feeder_reach_m = 0.0;                // feeder lines from data serve points this near
+                                                // (0: at any distance)
     double pole_break_rate = 0.17155;           // outage-causing breaks per pole × wood collapse
                                                 // rate (TMG 2022 p. 6-60, Hanshin)
     double households_per_pole = 5.0;           // ⚠ distribution poles
@@ -40,7 +42,9 @@ struct WaterConfig {
     IntensityFragility plant{6.7, 0.5};         // ⚠
     double plant_flood_depth_m = 1.0;           // ⚠
     double plant_repair_h = 72.0;               // ⚠
-    std::int64_t mains_per_plant = 6;
+    std::int64_t mains_per_plant = 6;           // derived mains (no main lines in data)
+    double main_reach_m = 0.0;                  // main lines from data serve points this near
+                                                // (0: at any distance)
     // Standard pipe damage rate (per km) R(v) = a (v − v0)^b for PGV v > v0 (cm/s)
     // (Isoyama et al. 2000, ⚠ as recalled), × the liquefaction multiplier by PL (TMG 2022
     // p. 6-66: 1.0 / 1.8 / 3.2 / 8.8) × pipe_factor.

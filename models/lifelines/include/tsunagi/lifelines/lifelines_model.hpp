@@ -17,9 +17,12 @@
 // Networks (derived from the world's facilities, so real point data works as well): every
 // populated cell (a "service point") is fed by the nearest substation (grid-distance Voronoi),
 // through one of its feeders (angular sectors around it); likewise by the nearest water plant
-// through one of its mains, and covered by the nearest base station. Where the world has no
-// facilities of a kind, the points stand alone: power from their local distribution, water
-// pumping and telecom on the point's power with default backup hours.
+// through one of its mains, and covered by the nearest base station. Where the world has feeder or
+// main lines from data (World::lifeline_lines), those replace the derived ones: a point is fed by
+// the nearest line (within feeder_reach_m / main_reach_m), each line by its own source, and a
+// line is damaged by the shaking along the cells it crosses, over its real length. Where the
+// world has no facilities of a kind, the points stand alone: power from their local
+// distribution, water pumping and telecom on the point's power with default backup hours.
 //
 // Dependencies, evaluated in this order every period so a failure cascades within the tick:
 // substation → feeder → point (distribution) → power at plants and base stations → plant
@@ -129,6 +132,9 @@ private:
     std::vector<double> feeder_km_, main_km_, feeder_persons_, main_persons_;
     std::vector<std::int32_t> feeder_breaks_, main_breaks_;
     std::vector<std::int32_t> feeder_in_repair_, main_in_repair_; // crews at work on them
+    std::vector<std::int32_t> feeder_data_,
+        main_data_;                               // index in World::lifeline_lines, -1 derived
+    std::vector<NodeId> feeder_node_, main_node_; // where crews go to mend them
     std::vector<double> station_persons_, plant_persons_, sub_persons_;
 
     // Evaluated state.
