@@ -215,7 +215,31 @@ TEST(DamageModel, LiquefactionCollapsesFollowTheHazusSettlementCurvesBeforeTheSh
     EXPECT_FALSE(off.layers.contains(std::string(layer::kLiquefactionCollapsed)));
     EXPECT_GT(r.count_of("buildings_collapsed"), r0.count_of("buildings_collapsed"));
 
-    // Every parameter is a key: all on piles, no settlement damage worth counting for non-wood.
+    // Under weak shaking nothing liquefies (min_intensity 5.0), whatever the PL.
+    World weak = liquefiable();
+    for (float& i : weak.layers.at(std::string(layer::kJmaIntensity)).data) {
+        i = 4.9f;
+    }
+    EXPECT_EQ(liquefy(weak, "{roads: {crews: {count: 0}}}").count_of(
+                  "buildings_collapsed_liquefaction"),
+              0);
+
+    // The tsunami damages only what liquefaction and the shaking left standing.
+    World wet = liquefiable();
+    wet.tsunami_max_depth_m[3] = 2.0f;
+    liquefy(wet, "{roads: {crews: {count: 0}}}");
+    {
+        double const pw = kCollapseCurves[kWood1982on](6.0);
+        double const pn = kCollapseCurves[kNonWood1982on](6.0);
+        double const standing_w = 1000.0 * (1.0 - wood[3] - (1.0 - wood[3]) * pw);
+        double const standing_n = 1000.0 * (1.0 - deep[3] - (1.0 - deep[3]) * pn);
+        EXPECT_NEAR(wet.layers.at(std::string(layer::kTsunamiDestroyed))[3],
+                    standing_w * tsunami_exceedance(true, 4, 2.0) +
+                        standing_n * tsunami_exceedance(false, 4, 2.0),
+                    2e-3);
+    }
+
+    // Every parameter is a key: here all buildings on shallow foundations.
     World keyed = liquefiable();
     liquefy(keyed, "{buildings: {liquefaction: {area_share: [0, 0, 1], settlement_m: [0, 0, "
                    "0.254], nonwood_deep_share: 0}}, roads: {crews: {count: 0}}}");

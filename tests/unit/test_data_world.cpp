@@ -296,7 +296,8 @@ namespace {
 // Two substations on the small coast and a feeder layer with the cases a real file brings: a
 // line naming its substation, one left to the nearest, one far from every substation, a point
 // where a line should be, and one far outside the world.
-void write_feeders(TempDir const& t, std::string const& named_source = "S1") {
+void write_feeders(TempDir const& t, std::string const& named_source = "S1",
+                   bool with_f2 = true) {
     write_text(t / "subs.csv", "id,name,longitude,latitude\n"
                                "S1,North substation,132.535,33.200\n"
                                "S2,South substation,132.550,33.190\n");
@@ -305,7 +306,7 @@ void write_feeders(TempDir const& t, std::string const& named_source = "S1") {
                            R"("geometry":{}}})",
                            id, source.empty() ? "null" : "\"" + source + "\"", geom);
     };
-    std::vector<std::string> const f{
+    std::vector<std::string> f{
         feature("F1", named_source,
                 R"({"type":"LineString","coordinates":[[132.535,33.200],[132.545,33.200],)"
                 R"([132.545,33.205]]})"),
@@ -315,6 +316,9 @@ void write_feeders(TempDir const& t, std::string const& named_source = "S1") {
                 R"({"type":"LineString","coordinates":[[132.570,33.230],[132.575,33.235]]})"),
         feature("F4", "", R"({"type":"Point","coordinates":[132.54,33.2]})"),
         feature("F5", "S1", R"({"type":"LineString","coordinates":[[134.0,34.0],[134.01,34.0]]})")};
+    if (!with_f2) {
+        f.erase(f.begin() + 1);
+    }
     write_text(t / "feeders.geojson", R"({"type":"FeatureCollection","features":[)" +
                                           fmt::format("{}", fmt::join(f, ",")) + "]}");
 }
@@ -379,6 +383,33 @@ TEST(DataWorld, LifelineLinesFromALineLayer) {
     EXPECT_EQ(std::get<std::int64_t>(feeders->value), 2);
     EXPECT_THAT(std::get<std::string>(*sim.output().find_meta("inputs")),
                 HasSubstr("feeders.geojson"));
+
+    // With a wider search both substations are within reach of F2's west end: the nearer wins.
+    Simulation wide = simulate(with_feeders(t.path(), "      - {path: feeders.geojson, kind: "
+                                                      "power_feeder, max_source_m: 3000}\n"));
+    ASSERT_EQ(wide.world().lifeline_lines.size(), 2u); // F1 (now by nearest) and F2
+    EXPECT_EQ(wide.world().facilities[wide.world().lifeline_lines[1].source].external_id, "S2");
+}
+
+TEST(DataWorld, ARestartWhoseLineFileChangedIsRefused) {
+    TempDir t;
+    SmallCoast coast(t);
+    write_feeders(t);
+    std::string const yaml = with_feeders(
+        t.path(), "      - {path: feeders.geojson, kind: power_feeder, source_field: feeds}\n");
+    Simulation sim = simulate(yaml);
+    sim.step(10);
+    auto const cp = t / "cp.h5";
+    sim.write_checkpoint(cp);
+    // One feeder fewer in the file: the saved breaks no longer match the lines.
+    write_feeders(t, "S1", false);
+    RunOptions o;
+    o.threads = 2;
+    std::string const m = message_of<DataError>(
+        [&] { Simulation::restart(cp, o, default_model_registry()); });
+    EXPECT_THAT(m, HasSubstr("lifeline state for 2 feeders"));
+    EXPECT_THAT(m, HasSubstr("this world has 1"));
+    EXPECT_THAT(m, HasSubstr("Fix: restart with the lifeline line files"));
 }
 
 TEST(DataWorld, BadLifelineLinesStopWithTheirFix) {

@@ -409,6 +409,8 @@ TEST(LifelineLines, PointsBeyondTheReachOfEveryLineStandAlone) {
     w.lifeline_lines.erase(w.lifeline_lines.begin() + 1); // only the northern feeder is left
     Report const r = run_feeders(w, ", feeder_reach_m: 100");
     EXPECT_EQ(r.count_of("power_feeders"), 1);
+    EXPECT_EQ(r.count_of("power_off_network_people"), 600); // row 2: six cells of 100
+    EXPECT_EQ(r.count_of("water_off_network_people"), 0);
     auto const& power = w.layers.at(std::string(layer::kPowerService));
     for (CellId c = 0; c < 18; ++c) {
         // Rows 0 and 1 are within one cell of the broken feeder; row 2 is off the network.

@@ -86,6 +86,7 @@ void DamageModel::assess_buildings(TickContext const& ctx) {
     std::size_t const nz = w.zones.size();
     zone_collapsed_.assign(nz, 0.0);
     zone_tsunami_.assign(nz, 0.0);
+    zone_liq_.assign(nz, 0.0);
 
     // Per cell, independent: parallel; the totals are added afterwards in cell order.
     std::vector<double> cell_wood(n, 0.0), cell_nonwood(n, 0.0), cell_washed(n, 0.0),
@@ -106,8 +107,9 @@ void DamageModel::assess_buildings(TickContext const& ctx) {
                 wood_total += is_wood(k) ? b : 0.0;
                 // Liquefaction first; the shaking acts on the buildings it left (CO order).
                 double const deep = is_wood(k) ? 0.0 : L.nonwood_deep_share;
-                double const px =
-                    in > 0.0 ? deep * liq_deep[plc] + (1.0 - deep) * liq_shallow[plc] : 0.0;
+                double const px = in >= L.min_intensity
+                                      ? deep * liq_deep[plc] + (1.0 - deep) * liq_shallow[plc]
+                                      : 0.0;
                 double const pl = L.complete_share * px;
                 liq_c += b * pl;
                 liq_x += b * (px - pl);
@@ -164,6 +166,7 @@ void DamageModel::assess_buildings(TickContext const& ctx) {
         std::int32_t const z = w.zone.data[c];
         if (z >= 0) {
             zone_collapsed_[static_cast<std::size_t>(z)] += all;
+            zone_liq_[static_cast<std::size_t>(z)] += liq_collapsed.data[c];
             zone_tsunami_[static_cast<std::size_t>(z)] += destroyed.data[c];
         }
     }

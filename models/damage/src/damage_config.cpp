@@ -41,6 +41,7 @@ DamageConfig DamageConfig::from(ConfigNode const& n) {
     auto lq = b.child("liquefaction");
     auto& L = c.liquefaction;
     L.enabled = lq.boolean("enabled", L.enabled);
+    L.min_intensity = lq.number("min_intensity", L.min_intensity, Bounds::between(0.0, 7.5));
     auto three = [&](char const* key, std::array<double, 3>& v, Bounds bounds) {
         auto const x = lq.numbers(key, {v[0], v[1], v[2]}, bounds);
         if (x.size() != 3) {

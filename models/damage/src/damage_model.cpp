@@ -153,11 +153,13 @@ void DamageModel::report(Report& r) const {
             "buildings collapsed by shaking or liquefaction (expected value, 全壊), rounded per "
             "municipality",
             "buildings");
-    r.count("buildings_collapsed_liquefaction", whole(liq_collapsed_),
-            "of those, collapsed by liquefaction (HAZUS complete damage by settlement)",
+    r.count("buildings_collapsed_liquefaction", sum(by_zone(zone_liq_)),
+            "of those, collapsed by liquefaction (HAZUS complete damage by settlement), rounded "
+            "per municipality",
             "buildings");
     r.count("buildings_extensive_liquefaction", whole(liq_extensive_),
-            "buildings brought to extensive (not complete) damage by liquefaction settlement",
+            "buildings brought to extensive (not complete) damage by liquefaction settlement "
+            "(some of them then collapse by shaking or the tsunami)",
             "buildings");
     r.count("buildings_collapsed_wood", whole(collapsed_wood_),
             "wooden buildings collapsed by shaking", "buildings");

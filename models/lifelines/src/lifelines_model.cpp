@@ -465,6 +465,10 @@ void LifelinesModel::report(Report& r) const {
             from_data(main_data_) ? "water mains (lines from data)"
                                   : "water mains (derived: sectors around the plants)",
             "mains");
+    r.count("power_off_network_people", whole(off_network_[0]),
+            "residents beyond feeder_reach_m of every feeder line (fed locally)", "persons");
+    r.count("water_off_network_people", whole(off_network_[1]),
+            "residents beyond main_reach_m of every main line (supplied locally)", "persons");
     r.count("feeders_failed", feeders_failed_, "power feeders cut by broken poles", "feeders");
     r.count("poles_broken", poles_broken_, "outage-causing broken poles (feeders and "
                                            "distribution)",
@@ -558,6 +562,18 @@ void LifelinesModel::load(CheckpointReader const& r) {
         throw DataError(fmt::format("checkpoint: lifeline state for {} service points, this world "
                                     "has {}",
                                     pt_power_.size(), points));
+    }
+    // Feeders and mains from data come from the line files, which may have changed since.
+    if (feeder_breaks_.size() != feeder_source_.size() ||
+        feeder_in_repair_.size() != feeder_source_.size() ||
+        main_breaks_.size() != main_source_.size() ||
+        main_in_repair_.size() != main_source_.size()) {
+        throw DataError(fmt::format(
+            "checkpoint: lifeline state for {} feeders and {} mains, this world has {} and {}. "
+            "Fix: restart with the lifeline line files (world.data.lifeline_lines) the run began "
+            "with, or start the run again",
+            feeder_breaks_.size(), main_breaks_.size(), feeder_source_.size(),
+            main_source_.size()));
     }
     depot_tree_version_ = ~0ull; // crews' routes are recomputed from the restored roads
     auto& water_layer = world_->layers.at(std::string(layer::kWaterService));

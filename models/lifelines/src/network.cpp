@@ -8,8 +8,6 @@
 #include <tsunagi/world/node_locator.hpp>
 #include <tsunagi/world/world.hpp>
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <cmath>
 #include <deque>
@@ -183,12 +181,14 @@ void LifelinesModel::build_network() {
         }
     };
     // Feeders and mains from data: one trunk per line; every point is fed by the nearest line
-    // (grid steps from the cells it crosses; ties to the lower line), within reach_m (0: any).
+    // (grid steps from the cells it crosses; ties to the lower line), within reach_m (0: any),
+    // counted in 8-neighbour steps of a cell: up to √2 farther along the diagonals.
     auto assign_lines = [&](LineKind kind, std::vector<Source> const& src, double reach_m,
                             std::vector<std::int32_t>& pt_line,
                             std::vector<std::uint32_t>& line_source, std::vector<double>& line_km,
                             std::vector<double>& line_persons, std::vector<double>& source_persons,
-                            std::vector<std::int32_t>& line_data, std::vector<NodeId>& line_node) {
+                            std::vector<std::int32_t>& line_data, std::vector<NodeId>& line_node,
+                            double& off) {
         std::vector<std::int32_t> src_of(fac.size(), -1);
         for (std::size_t s = 0; s < src.size(); ++s) {
             src_of[src[s].facility] = static_cast<std::int32_t>(s);
@@ -220,7 +220,7 @@ void LifelinesModel::build_network() {
         pt_line.assign(np, -1);
         line_persons.assign(line_source.size(), 0.0);
         source_persons.assign(src.size(), 0.0);
-        double off = 0.0;
+        off = 0.0;
         for (std::size_t p = 0; p < np; ++p) {
             std::int32_t const t = label[pt_cell_[p]];
             if (t < 0) {
@@ -230,11 +230,6 @@ void LifelinesModel::build_network() {
             pt_line[p] = t;
             line_persons[static_cast<std::size_t>(t)] += pt_persons_[p];
             source_persons[line_source[static_cast<std::size_t>(t)]] += pt_persons_[p];
-        }
-        if (off > 0.0) {
-            spdlog::info("lifelines: {:.0f} people are farther than {:.0f} m from every {} line; "
-                         "they are fed locally, outside the {} network",
-                         off, reach_m, to_string(kind), to_string(kind));
         }
     };
     auto has_lines = [&](LineKind kind) {
@@ -250,10 +245,11 @@ void LifelinesModel::build_network() {
             line_node[l] = src[line_source[l]].node;
         }
     };
+    off_network_ = {0.0, 0.0};
     if (has_lines(LineKind::PowerFeeder)) {
         assign_lines(LineKind::PowerFeeder, subs_, cfg_.power.feeder_reach_m, pt_feeder_,
                      feeder_source_, feeder_km_, feeder_persons_, sub_persons_, feeder_data_,
-                     feeder_node_);
+                     feeder_node_, off_network_[0]);
     } else {
         assign(subs_, cfg_.power.feeders_per_substation, pt_feeder_, feeder_source_, feeder_km_,
                feeder_persons_, &sub_persons_);
@@ -261,7 +257,8 @@ void LifelinesModel::build_network() {
     }
     if (has_lines(LineKind::WaterMain)) {
         assign_lines(LineKind::WaterMain, plants_, cfg_.water.main_reach_m, pt_main_, main_source_,
-                     main_km_, main_persons_, plant_persons_, main_data_, main_node_);
+                     main_km_, main_persons_, plant_persons_, main_data_, main_node_,
+                     off_network_[1]);
     } else {
         assign(plants_, cfg_.water.mains_per_plant, pt_main_, main_source_, main_km_, main_persons_,
                &plant_persons_);

@@ -47,7 +47,7 @@ LineRecords read_lifeline_lines(LifelineLinesInput const& in, std::string const&
             duplicated.push_back(r.id);
         }
         if (source_i >= 0) {
-            r.source_id = trim(ascii_digits(field_text(*f, source_i)));
+            r.source_id = trim(field_text(*f, source_i)); // as the facility ids: exact
         }
         std::vector<OGRLineString const*> parts;
         if (OGRGeometry const* g = f->GetGeometryRef(); g != nullptr) {

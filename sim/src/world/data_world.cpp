@@ -157,11 +157,22 @@ void place_lifeline_lines(DataWorldConfig const& cfg, World& w, DataWorldReport&
         }
         LineRecords recs = read_lifeline_lines(in, w.grid.crs_wkt(), rep.warnings);
         std::map<std::string, FacilityId> by_id;
-        std::vector<std::string> ids;
+        std::vector<std::string> ids, shared_ids;
+        std::vector<FacilityId> inside; // sources in the grid: the only ones a line can be fed by
         for (FacilityId f : sources) {
-            by_id.emplace(w.facilities[f].external_id, f);
+            if (!by_id.emplace(w.facilities[f].external_id, f).second) {
+                shared_ids.push_back(w.facilities[f].external_id);
+            }
             ids.push_back(w.facilities[f].external_id);
+            if (w.grid.cell_at(w.facilities[f].x, w.facilities[f].y) != kNoCell) {
+                inside.push_back(f);
+            }
         }
+        rep.warnings.add(recs.file,
+                         fmt::format("{} ids shared by several loaded {}s: lines naming them are "
+                                     "fed by the first",
+                                     to_string(kind), to_string(kind)),
+                         shared_ids.size(), join_examples(shared_ids));
         std::vector<std::string> outside, unfed, source_outside;
         std::size_t named = 0, nearest = 0;
         double km = 0.0;
@@ -203,7 +214,7 @@ void place_lifeline_lines(DataWorldConfig const& cfg, World& w, DataWorldReport&
                 double best = in.max_source_m;
                 for (std::size_t p = 0; p < r.x.size(); ++p) {
                     for (std::size_t end : {std::size_t{0}, r.x[p].size() - 1}) {
-                        for (FacilityId f : sources) {
+                        for (FacilityId f : inside) {
                             double const d = std::hypot(w.facilities[f].x - r.x[p][end],
                                                         w.facilities[f].y - r.y[p][end]);
                             if (d <= best && (line.source == kNoFacility || d < best)) {

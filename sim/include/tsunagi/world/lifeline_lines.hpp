@@ -29,7 +29,7 @@ struct LifelineLine {
     FacilityId source = kNoFacility; // the substation or water plant it is fed from
     std::vector<CellId> cells;       // cells crossed, in order along the line (may repeat)
     std::vector<float> metres;       // metres of the line in each (inside the grid only)
-    double mid_x = 0.0, mid_y = 0.0; // the point halfway along it (where crews are sent)
+    double mid_x = 0.0, mid_y = 0.0; // halfway along its longest part (crews go there)
 
     double length_m() const noexcept;
 };

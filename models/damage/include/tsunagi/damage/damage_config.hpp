@@ -23,6 +23,7 @@ struct DamageConfig {
     // Liquefaction (fragility.hpp): by PL class low / high / very high.
     struct Liquefaction {
         bool enabled = true;
+        double min_intensity = 5.0;       // no liquefaction under weaker shaking ⚠
         std::array<double, 3> area_share{0.05, 0.20, 0.25};         // HAZUS P_ml ⚠ crosswalk
         std::array<double, 3> settlement_m{0.0254, 0.1524, 0.3048}; // HAZUS 1 / 6 / 12 in
         double shallow_median_m = 0.254;                            // HAZUS GF.V.S: 10 in

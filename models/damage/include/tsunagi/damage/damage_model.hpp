@@ -75,7 +75,7 @@ private:
     double buildings_total_ = 0.0, collapsed_total_ = 0.0, collapsed_wood_ = 0.0;
     double tsunami_destroyed_ = 0.0, tsunami_washed_ = 0.0;
     double liq_collapsed_ = 0.0, liq_extensive_ = 0.0; // by liquefaction (included in collapsed)
-    std::vector<double> zone_collapsed_, zone_tsunami_;
+    std::vector<double> zone_collapsed_, zone_tsunami_, zone_liq_;
 
     // Roads.
     std::vector<EdgeId> link_edge_, link_reverse_; // reverse = kNoEdge for one-way edges

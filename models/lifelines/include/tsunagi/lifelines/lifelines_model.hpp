@@ -135,6 +135,7 @@ private:
     std::vector<std::int32_t> feeder_data_,
         main_data_;                               // index in World::lifeline_lines, -1 derived
     std::vector<NodeId> feeder_node_, main_node_; // where crews go to mend them
+    std::array<double, 2> off_network_{};         // residents beyond every line's reach
     std::vector<double> station_persons_, plant_persons_, sub_persons_;
 
     // Evaluated state.
