@@ -8,7 +8,8 @@
 //   - active agent-updates per core-second: residents processed while at home, walking,
 //     driving, riding or stranded, summed over ticks, ÷ (run wall time × threads) - the work the
 //     evacuation kernel actually does;
-//   - resident-ticks per core-second: every resident visited every tick, finished ones included;
+//   - resident-ticks per core-second: residents × ticks ÷ (run wall time × threads), finished
+//     ones included (the kernels no longer visit those: see the active list);
 //   - peak memory per resident: (peak RSS - RSS before the world was built) ÷ residents, and the
 //     agent stores' exact bytes per resident;
 //   - time per task and per phase;
@@ -17,8 +18,9 @@
 //
 // Bytes per agent-update: the resident columns the kernel reads and writes in one tick, counted
 // as STREAM counts (each byte read or written once; a read-modify-write counts twice; no
-// write-allocate). advance() and passengers() each read every resident's 1-byte state, finished
-// or not; then, per state,
+// write-allocate). advance() and passengers() each walk the list of active rows (4-byte row
+// indices, ascending; finished residents are not visited) and read each listed row's 1-byte
+// state: 10 B per active resident; then, per state,
 //   waiting at home:  depart_tick 4 B                               (+ cell 4 B once water is about)
 //   walking:          edge 4, speed 4, pos 4 + 4 written, at_link_end 1, id 4 = 21 B (+ node 4 B)
 //   driving:          edge 4, pos 4 + 4 written, at_link_end 1, id 4 = 17 B        (+ node 4 B)
@@ -31,7 +33,9 @@
 // cache (the upper bound printed beside it).
 // Because the active rows are scattered among finished ones, DRAM moves whole 64-byte lines: the
 // cache-line model counts, per column, the lines holding at least one touched row (written lines
-// twice), as if nothing stayed cached between ticks. That is the estimate of bytes moved that
+// twice), as if nothing stayed cached between ticks; the list itself is read in full lines. (The
+// list's filtering every 16 ticks and the drowning thresholds kept with it, read only for rows in
+// water, are left out.) That is the estimate of bytes moved that
 // bench/run divides by the STREAM triad bandwidth; the streamed bytes are its lower bound.
 
 #include <tsunagi/agents/agent_store.hpp>
@@ -82,7 +86,9 @@ void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
 struct StateCost {
     double streamed_dry, streamed_wet, random_dry, random_wet;
 };
-constexpr double kScanBytes = 2.0; // state read by advance() and by passengers()
+// Per active resident (home, walking, driving, passenger, stranded): its list entry (4 B) and its
+// state (1 B), each read by advance() and by passengers().
+constexpr double kScanBytes = 10.0;
 std::array<StateCost, 9> const kBytes = {{
     {4, 8, 0, 1},   // Home: depart_tick (+ cell; depth lookup)
     {21, 25, 2, 5}, // Walking (+ node; depth cell and two node coordinates)
@@ -207,7 +213,15 @@ int main(int argc, char** argv) {
             auto const moving = [&](std::size_t i) {
                 return is(i, ResidentState::Walking) || is(i, ResidentState::Driving);
             };
-            double b = 2.0 * lines_of(1, [](std::size_t) { return true; }); // two state scans
+            auto const active = [&](std::size_t i) {
+                return state[i] < static_cast<std::uint8_t>(ResidentState::Safe);
+            };
+            std::size_t listed = 0;
+            for (std::size_t i = 0; i < state.size(); ++i) {
+                listed += active(i) ? 1 : 0;
+            }
+            // The list (4 B per row, read in full lines) and the listed rows' states, twice.
+            double b = 2.0 * (4.0 * static_cast<double>(listed) + lines_of(1, active));
             b += lines_of(4, [&](std::size_t i) { return is(i, ResidentState::Home); }); // depart
             double const mv4 = lines_of(4, moving);
             b += mv4 * (1.0 /*edge*/ + 2.0 /*pos r+w*/ + 1.0 /*id*/) + lines_of(1, moving);
@@ -228,8 +242,6 @@ int main(int argc, char** argv) {
             for (auto s8 : state) {
                 ++n[std::min<std::size_t>(s8, 8)];
             }
-            double const residents = static_cast<double>(state.size());
-            traffic.streamed += ticks * kScanBytes * residents;
             for (std::size_t k = 0; k < n.size(); ++k) {
                 auto const c = static_cast<double>(n[k]) * ticks;
                 traffic.state_ticks[k] += c;
@@ -237,6 +249,7 @@ int main(int argc, char** argv) {
                 traffic.random += c * (wet ? kBytes[k].random_wet : kBytes[k].random_dry);
                 if (k <= static_cast<std::size_t>(ResidentState::Stranded)) {
                     traffic.updates += c;
+                    traffic.streamed += c * kScanBytes;
                 }
             }
         };

@@ -19,6 +19,7 @@
 #include <array>
 #include <chrono>
 #include <cstring>
+#include <limits>
 #include <map>
 
 namespace tsunagi::evacuation {
@@ -27,6 +28,7 @@ namespace {
 constexpr auto kWalking = static_cast<std::uint8_t>(ResidentState::Walking);
 constexpr auto kDriving = static_cast<std::uint8_t>(ResidentState::Driving);
 constexpr auto kPassenger = static_cast<std::uint8_t>(ResidentState::Passenger);
+constexpr auto kSafe = static_cast<std::uint8_t>(ResidentState::Safe);
 constexpr auto kGone = static_cast<std::uint8_t>(ResidentState::Gone);
 // Passengers sit next to their driver: a household's rows are contiguous when spawned, drivers
 // migrate with their passengers right behind them, and compaction keeps the order.
@@ -107,6 +109,14 @@ void EvacuationModel::migrate(std::vector<std::vector<std::size_t>>& rows_by_nei
             continue;
         }
         std::size_t const first = r.unpack_append(buf);
+        // New rows go at the end of the store, so the active list stays ascending; rows sent
+        // away are Gone, which the list skips and filters.
+        for (std::size_t row = first; row < r.size(); ++row) {
+            if (r.column(state_)[row] < kSafe) {
+                active_rows_.push_back(static_cast<std::uint32_t>(row));
+                active_threshold_.push_back(std::numeric_limits<double>::quiet_NaN());
+            }
+        }
         auto st = r.column(state_);
         auto edge = r.column(edge_);
         auto vehicle = r.column(vehicle_);
@@ -125,6 +135,7 @@ void EvacuationModel::migrate(std::vector<std::vector<std::size_t>>& rows_by_nei
     }
     if (gone_ > r.size() / 4) {
         compact();
+        active_dirty_ = true; // rows moved
     }
     size_chunk_buffers();
 }
@@ -293,6 +304,7 @@ void EvacuationModel::load(CheckpointReader const& r) {
     r.get_value("cars", cars_);
     r.get_value("active_updates", active_updates_);
     r.get_value("gone", gone_);
+    active_dirty_ = true;
     size_chunk_buffers();
 }
 

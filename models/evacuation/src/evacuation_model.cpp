@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <cstring>
 #include <utility>
 
@@ -70,8 +71,11 @@ void EvacuationModel::declare(ModelBuilder& b) {
     }
     arrival_minute_.assign(static_cast<std::size_t>(b.duration_s() / 60.0) + 2, 0);
 
-    b.every(Period::ticks(1), Phase::Move, "advance", r,
-            [this](Chunk const& c, TickContext const& t) { advance(c, t); });
+    b.every(Period::ticks(1), Phase::Move, "active_rows",
+            [this](TickContext const&) { refresh_active(); });
+    b.every(
+        Period::ticks(1), Phase::Move, "advance", [this] { return active_rows_.size(); },
+        [this](Chunk const& c, TickContext const& t) { advance(c, t); });
     b.every(Period::ticks(1), Phase::Move, "transfer",
             [this](TickContext const& t) { transfer(t); });
 
@@ -157,6 +161,7 @@ void EvacuationModel::initialize(TickContext const& ctx) {
         setup_neighbours();
     }
     spawn(ctx);
+    active_dirty_ = true;
     if (distributed_) {
         exchange_halo();
     }
@@ -237,11 +242,15 @@ float EvacuationModel::depth_at(std::size_t row) const noexcept {
     return c == kNoCell ? 0.0f : w.tsunami_depth_m[c];
 }
 
-bool EvacuationModel::drowns(std::size_t row, float depth, Tick) const noexcept {
+bool EvacuationModel::drowns(std::size_t k, float depth) noexcept {
     // A personal depth threshold, drawn once: P(threshold < d) = Φ((d − μ)/σ), the fitted CO
-    // depth–mortality curve applied to the deepest water the resident meets.
-    Rng r(seed_, Stream::Mortality, residents_->ids()[row], 0);
-    double const threshold = cfg_.mortality_mu_m + cfg_.mortality_sigma_m * r.normal();
+    // depth–mortality curve applied to the deepest water the resident meets. The draw depends
+    // only on the resident's id, so keeping it with the list entry changes nothing.
+    double& threshold = active_threshold_[k];
+    if (std::isnan(threshold)) {
+        Rng r(seed_, Stream::Mortality, residents_->ids()[active_rows_[k]], 0);
+        threshold = cfg_.mortality_mu_m + cfg_.mortality_sigma_m * r.normal();
+    }
     return static_cast<double>(depth) > threshold;
 }
 
@@ -284,6 +293,36 @@ void EvacuationModel::arrive(std::size_t row, NodeId at, double time_s) {
     atomic_add(arrival_minute_[std::min(minute, arrival_minute_.size() - 1)], std::int64_t{1});
 }
 
+void EvacuationModel::refresh_active() {
+    constexpr std::uint32_t kActiveFilterTicks = 16;
+    AgentStore const& r = *residents_;
+    auto const state = r.column(state_);
+    double const undrawn = std::numeric_limits<double>::quiet_NaN();
+    if (active_dirty_) {
+        active_rows_.clear();
+        for (std::size_t i = 0; i < r.size(); ++i) {
+            if (state[i] < kSafe) {
+                active_rows_.push_back(static_cast<std::uint32_t>(i));
+            }
+        }
+        active_threshold_.assign(active_rows_.size(), undrawn);
+        active_dirty_ = false;
+        active_since_filter_ = 0;
+    } else if (++active_since_filter_ >= kActiveFilterTicks) {
+        std::size_t n = 0;
+        for (std::size_t k = 0; k < active_rows_.size(); ++k) {
+            if (state[active_rows_[k]] < kSafe) {
+                active_rows_[n] = active_rows_[k];
+                active_threshold_[n] = active_threshold_[k];
+                ++n;
+            }
+        }
+        active_rows_.resize(n);
+        active_threshold_.resize(n);
+        active_since_filter_ = 0;
+    }
+}
+
 void EvacuationModel::advance(Chunk const& c, TickContext const& t) {
     AgentStore& r = *residents_;
     auto state = r.column(state_);
@@ -301,7 +340,8 @@ void EvacuationModel::advance(Chunk const& c, TickContext const& t) {
     auto const tick = static_cast<std::uint32_t>(t.tick);
     auto const dt = static_cast<float>(t.dt);
     std::int64_t active = 0;
-    for (std::size_t i = c.begin; i < c.end; ++i) {
+    for (std::size_t k = c.begin; k < c.end; ++k) {
+        std::size_t const i = active_rows_[k];
         std::uint8_t const s = state[i];
         if (s >= kSafe || s == kPassenger) {
             continue; // passengers ride in passengers()
@@ -309,7 +349,7 @@ void EvacuationModel::advance(Chunk const& c, TickContext const& t) {
         ++active;
         if (water) {
             float const d = depth_at(i);
-            if (d > depth_floor_ && drowns(i, d, t.tick)) {
+            if (d > depth_floor_ && drowns(k, d)) {
                 if (s == kWalking || s == kDriving) {
                     flow_.remove(c.index, edge[i], s == kWalking ? Mode::Pedestrian : Mode::Vehicle);
                 }
@@ -368,8 +408,11 @@ void EvacuationModel::transfer(TickContext const& t) {
     // routed around before anyone moves on.
     update_routes(t);
     candidates_.clear();
-    for (auto& part : chunk_candidates_) {
-        candidates_.insert(candidates_.end(), part.items.begin(), part.items.end());
+    // The chunks advance() ran this tick (the lists past them hold older ticks' candidates).
+    std::size_t const chunks = chunk_count(active_rows_.size(), chunk_size_);
+    for (std::size_t k = 0; k < chunks; ++k) {
+        auto const& part = chunk_candidates_[k].items;
+        candidates_.insert(candidates_.end(), part.begin(), part.end());
     }
     auto const& g = world_->roads;
     double const now = t.end_time_s;
@@ -402,9 +445,10 @@ void EvacuationModel::passengers(TickContext const& t) {
     auto vehicle = r.column(vehicle_);
     auto node = r.column(node_);
     bool const water = t.end_time_s >= first_arrival_s_;
-    std::vector<std::int64_t> active(chunk_count(r.size(), chunk_size_), 0);
-    t.pool.for_chunks(r.size(), chunk_size_, [&](Chunk const& c) {
-        for (std::size_t p = c.begin; p < c.end; ++p) {
+    std::vector<std::int64_t> active(chunk_count(active_rows_.size(), chunk_size_), 0);
+    t.pool.for_chunks(active_rows_.size(), chunk_size_, [&](Chunk const& c) {
+        for (std::size_t k = c.begin; k < c.end; ++k) {
+            std::size_t const p = active_rows_[k];
             if (state[p] != kPassenger) {
                 continue;
             }
@@ -419,7 +463,7 @@ void EvacuationModel::passengers(TickContext const& t) {
                 float const depth = state[d] == kDead && node[d] != kNoNode
                                         ? world_->tsunami_depth_m[world_->node_cell[node[d]]]
                                         : depth_at(d);
-                if (depth > depth_floor_ && drowns(p, depth, t.tick)) {
+                if (depth > depth_floor_ && drowns(k, depth)) {
                     die(p);
                 }
             }

@@ -97,7 +97,9 @@ private:
     void arrive(std::size_t row, NodeId at, double time_s);
     void die(std::size_t row);
     float depth_at(std::size_t row) const noexcept;
-    bool drowns(std::size_t row, float depth, Tick tick) const noexcept;
+    // Whether the resident at active_rows_[k] drowns in water this deep (its personal threshold
+    // is drawn on first use and kept with the list entry).
+    bool drowns(std::size_t k, float depth) noexcept;
     Movers movers();
     // Several ranks (distributed.cpp).
     void setup_neighbours();
@@ -141,6 +143,15 @@ private:
     };
     std::vector<CandidateList> chunk_candidates_;
     std::vector<Candidate> candidates_;
+    // The rows still to process (state < Safe, passengers included), ascending, so the tick's
+    // kernels skip the finished majority. A row never becomes active again, so the list is only
+    // filtered (every kActiveFilterTicks ticks); it is rebuilt from all rows when rows were added,
+    // removed or restored (spawn, migration, checkpoint).
+    std::vector<std::uint32_t> active_rows_;
+    std::vector<double> active_threshold_; // per entry: drowning depth, NaN until drawn
+    bool active_dirty_ = true;
+    std::uint32_t active_since_filter_ = 0;
+    void refresh_active();
     // Several ranks: neighbouring ranks, the owned links whose counts each of them needs (their
     // source node is there) and the links they own that this rank feeds (ghosts).
     bool distributed_ = false;
