@@ -112,9 +112,9 @@ void EvacuationModel::migrate(std::vector<std::vector<std::size_t>>& rows_by_nei
         // New rows go at the end of the store, so the active list stays ascending; rows sent
         // away are Gone, which the list skips and filters.
         for (std::size_t row = first; row < r.size(); ++row) {
-            if (r.column(state_)[row] < kSafe) {
-                active_rows_.push_back(static_cast<std::uint32_t>(row));
-                active_threshold_.push_back(std::numeric_limits<double>::quiet_NaN());
+            std::uint8_t const s = r.column(state_)[row];
+            if (s < kSafe) {
+                (s == kPassenger ? riders_ : movers_).add(static_cast<std::uint32_t>(row));
             }
         }
         auto st = r.column(state_);

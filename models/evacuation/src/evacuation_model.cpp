@@ -74,7 +74,7 @@ void EvacuationModel::declare(ModelBuilder& b) {
     b.every(Period::ticks(1), Phase::Move, "active_rows",
             [this](TickContext const&) { refresh_active(); });
     b.every(
-        Period::ticks(1), Phase::Move, "advance", [this] { return active_rows_.size(); },
+        Period::ticks(1), Phase::Move, "advance", [this] { return movers_.rows.size(); },
         [this](Chunk const& c, TickContext const& t) { advance(c, t); });
     b.every(Period::ticks(1), Phase::Move, "transfer",
             [this](TickContext const& t) { transfer(t); });
@@ -242,13 +242,13 @@ float EvacuationModel::depth_at(std::size_t row) const noexcept {
     return c == kNoCell ? 0.0f : w.tsunami_depth_m[c];
 }
 
-bool EvacuationModel::drowns(std::size_t k, float depth) noexcept {
+bool EvacuationModel::drowns(RowList& list, std::size_t k, float depth) noexcept {
     // A personal depth threshold, drawn once: P(threshold < d) = Φ((d − μ)/σ), the fitted CO
     // depth–mortality curve applied to the deepest water the resident meets. The draw depends
     // only on the resident's id, so keeping it with the list entry changes nothing.
-    double& threshold = active_threshold_[k];
+    double& threshold = list.threshold[k];
     if (std::isnan(threshold)) {
-        Rng r(seed_, Stream::Mortality, residents_->ids()[active_rows_[k]], 0);
+        Rng r(seed_, Stream::Mortality, residents_->ids()[list.rows[k]], 0);
         threshold = cfg_.mortality_mu_m + cfg_.mortality_sigma_m * r.normal();
     }
     return static_cast<double>(depth) > threshold;
@@ -293,32 +293,48 @@ void EvacuationModel::arrive(std::size_t row, NodeId at, double time_s) {
     atomic_add(arrival_minute_[std::min(minute, arrival_minute_.size() - 1)], std::int64_t{1});
 }
 
+void EvacuationModel::RowList::add(std::uint32_t row) {
+    rows.push_back(row);
+    threshold.push_back(std::numeric_limits<double>::quiet_NaN());
+}
+
 void EvacuationModel::refresh_active() {
     constexpr std::uint32_t kActiveFilterTicks = 16;
     AgentStore const& r = *residents_;
     auto const state = r.column(state_);
-    double const undrawn = std::numeric_limits<double>::quiet_NaN();
     if (active_dirty_) {
-        active_rows_.clear();
+        // Sized exactly (a list is 12 B per entry; growth by doubling would waste up to half).
+        std::size_t n_movers = 0, n_riders = 0;
+        for (std::size_t i = 0; i < r.size(); ++i) {
+            n_movers += state[i] < kSafe && state[i] != kPassenger ? 1 : 0;
+            n_riders += state[i] == kPassenger ? 1 : 0;
+        }
+        movers_ = RowList{};
+        riders_ = RowList{};
+        movers_.rows.reserve(n_movers);
+        movers_.threshold.reserve(n_movers);
+        riders_.rows.reserve(n_riders);
+        riders_.threshold.reserve(n_riders);
         for (std::size_t i = 0; i < r.size(); ++i) {
             if (state[i] < kSafe) {
-                active_rows_.push_back(static_cast<std::uint32_t>(i));
+                (state[i] == kPassenger ? riders_ : movers_).add(static_cast<std::uint32_t>(i));
             }
         }
-        active_threshold_.assign(active_rows_.size(), undrawn);
         active_dirty_ = false;
         active_since_filter_ = 0;
     } else if (++active_since_filter_ >= kActiveFilterTicks) {
-        std::size_t n = 0;
-        for (std::size_t k = 0; k < active_rows_.size(); ++k) {
-            if (state[active_rows_[k]] < kSafe) {
-                active_rows_[n] = active_rows_[k];
-                active_threshold_[n] = active_threshold_[k];
-                ++n;
+        for (RowList* list : {&movers_, &riders_}) {
+            std::size_t n = 0;
+            for (std::size_t k = 0; k < list->rows.size(); ++k) {
+                if (state[list->rows[k]] < kSafe) {
+                    list->rows[n] = list->rows[k];
+                    list->threshold[n] = list->threshold[k];
+                    ++n;
+                }
             }
+            list->rows.resize(n);
+            list->threshold.resize(n);
         }
-        active_rows_.resize(n);
-        active_threshold_.resize(n);
         active_since_filter_ = 0;
     }
 }
@@ -341,15 +357,15 @@ void EvacuationModel::advance(Chunk const& c, TickContext const& t) {
     auto const dt = static_cast<float>(t.dt);
     std::int64_t active = 0;
     for (std::size_t k = c.begin; k < c.end; ++k) {
-        std::size_t const i = active_rows_[k];
+        std::size_t const i = movers_.rows[k];
         std::uint8_t const s = state[i];
-        if (s >= kSafe || s == kPassenger) {
-            continue; // passengers ride in passengers()
+        if (s >= kSafe) {
+            continue; // finished since the list was last filtered
         }
         ++active;
         if (water) {
             float const d = depth_at(i);
-            if (d > depth_floor_ && drowns(k, d)) {
+            if (d > depth_floor_ && drowns(movers_, k, d)) {
                 if (s == kWalking || s == kDriving) {
                     flow_.remove(c.index, edge[i], s == kWalking ? Mode::Pedestrian : Mode::Vehicle);
                 }
@@ -409,7 +425,7 @@ void EvacuationModel::transfer(TickContext const& t) {
     update_routes(t);
     candidates_.clear();
     // The chunks advance() ran this tick (the lists past them hold older ticks' candidates).
-    std::size_t const chunks = chunk_count(active_rows_.size(), chunk_size_);
+    std::size_t const chunks = chunk_count(movers_.rows.size(), chunk_size_);
     for (std::size_t k = 0; k < chunks; ++k) {
         auto const& part = chunk_candidates_[k].items;
         candidates_.insert(candidates_.end(), part.begin(), part.end());
@@ -445,10 +461,10 @@ void EvacuationModel::passengers(TickContext const& t) {
     auto vehicle = r.column(vehicle_);
     auto node = r.column(node_);
     bool const water = t.end_time_s >= first_arrival_s_;
-    std::vector<std::int64_t> active(chunk_count(active_rows_.size(), chunk_size_), 0);
-    t.pool.for_chunks(active_rows_.size(), chunk_size_, [&](Chunk const& c) {
+    std::vector<std::int64_t> active(chunk_count(riders_.rows.size(), chunk_size_), 0);
+    t.pool.for_chunks(riders_.rows.size(), chunk_size_, [&](Chunk const& c) {
         for (std::size_t k = c.begin; k < c.end; ++k) {
-            std::size_t const p = active_rows_[k];
+            std::size_t const p = riders_.rows[k];
             if (state[p] != kPassenger) {
                 continue;
             }
@@ -463,7 +479,7 @@ void EvacuationModel::passengers(TickContext const& t) {
                 float const depth = state[d] == kDead && node[d] != kNoNode
                                         ? world_->tsunami_depth_m[world_->node_cell[node[d]]]
                                         : depth_at(d);
-                if (depth > depth_floor_ && drowns(k, depth)) {
+                if (depth > depth_floor_ && drowns(riders_, k, depth)) {
                     die(p);
                 }
             }

@@ -97,9 +97,10 @@ private:
     void arrive(std::size_t row, NodeId at, double time_s);
     void die(std::size_t row);
     float depth_at(std::size_t row) const noexcept;
-    // Whether the resident at active_rows_[k] drowns in water this deep (its personal threshold
-    // is drawn on first use and kept with the list entry).
-    bool drowns(std::size_t k, float depth) noexcept;
+    struct RowList;
+    // Whether the resident at list.rows[k] drowns in water this deep (its personal threshold is
+    // drawn on first use and kept with the list entry).
+    bool drowns(RowList& list, std::size_t k, float depth) noexcept;
     Movers movers();
     // Several ranks (distributed.cpp).
     void setup_neighbours();
@@ -143,12 +144,17 @@ private:
     };
     std::vector<CandidateList> chunk_candidates_;
     std::vector<Candidate> candidates_;
-    // The rows still to process (state < Safe, passengers included), ascending, so the tick's
-    // kernels skip the finished majority. A row never becomes active again, so the list is only
-    // filtered (every kActiveFilterTicks ticks); it is rebuilt from all rows when rows were added,
-    // removed or restored (spawn, migration, checkpoint).
-    std::vector<std::uint32_t> active_rows_;
-    std::vector<double> active_threshold_; // per entry: drowning depth, NaN until drawn
+    // The rows still to process, ascending, so the tick's kernels skip the finished majority:
+    // movers_ (at home, walking, driving, stranded) for advance(), riders_ (passengers) for
+    // passengers(). A row never becomes active again (nor a passenger again), so the lists are
+    // only filtered (every kActiveFilterTicks ticks); they are rebuilt from all rows after spawn,
+    // a checkpoint restore or a compaction, and rows that migrate in are appended.
+    struct RowList {
+        std::vector<std::uint32_t> rows;
+        std::vector<double> threshold; // per entry: drowning depth, NaN until drawn
+        void add(std::uint32_t row);
+    };
+    RowList movers_, riders_;
     bool active_dirty_ = true;
     std::uint32_t active_since_filter_ = 0;
     void refresh_active();
