@@ -249,18 +249,25 @@ void LinkFlow::transfer(std::vector<Candidate>& cands, Movers const& m, RoadGrap
                         std::uint32_t tick, float dt, ThreadPool const& pool,
                         std::function<Decision(std::uint32_t, NodeId, Mode)> const& decide,
                         std::function<void(std::uint32_t, NodeId, Mode)> const& on_arrive) {
-    std::sort(cands.begin(), cands.end(), [](Candidate const& a, Candidate const& b) {
-        if (a.node != b.node) {
-            return a.node < b.node;
-        }
-        if (a.end_tick != b.end_tick) {
-            return a.end_tick < b.end_tick;
-        }
-        if (a.edge != b.edge) {
-            return a.edge < b.edge;
-        }
-        return a.id < b.id;
+    // Order: node, then end_tick, edge, id (a total order: ids are unique). Sorted as two
+    // packed 64-bit keys and an index, then permuted: integer compares on 24-byte elements
+    // instead of four-field compares on whole candidates (in congested car evacuations, where
+    // every queued car is a candidate every tick, this sort was a third of the run).
+    sort_keys_.resize(cands.size());
+    for (std::size_t i = 0; i < cands.size(); ++i) {
+        Candidate const& c = cands[i];
+        sort_keys_[i] = SortKey{(static_cast<std::uint64_t>(c.node) << 32) | c.end_tick,
+                                (static_cast<std::uint64_t>(c.edge) << 32) | c.id,
+                                static_cast<std::uint32_t>(i)};
+    }
+    std::sort(sort_keys_.begin(), sort_keys_.end(), [](SortKey const& a, SortKey const& b) {
+        return a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo;
     });
+    sorted_.resize(cands.size());
+    for (std::size_t i = 0; i < cands.size(); ++i) {
+        sorted_[i] = cands[sort_keys_[i].index];
+    }
+    cands.swap(sorted_);
     std::vector<std::size_t> seg;
     for (std::size_t i = 0; i < cands.size(); ++i) {
         if (i == 0 || cands[i].node != cands[i - 1].node) {

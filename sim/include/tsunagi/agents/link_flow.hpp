@@ -203,6 +203,13 @@ private:
         std::vector<std::pair<EdgeId, Mode>> items;
     };
     std::vector<Removals> removals_;
+    // transfer(): the candidates' sort keys and the sorted copy (kept to reuse their memory).
+    struct SortKey {
+        std::uint64_t hi, lo; // (node, end_tick), (edge, id)
+        std::uint32_t index;
+    };
+    std::vector<SortKey> sort_keys_;
+    std::vector<Candidate> sorted_;
     std::vector<std::uint8_t> touched_;
     std::vector<EdgeId> touched_list_;
     std::span<std::int32_t> occupancy_out_;
