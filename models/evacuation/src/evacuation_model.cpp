@@ -671,6 +671,36 @@ void EvacuationModel::check_invariants(TickContext const& t) const {
         throw ModelError(fmt::format("tick {}: {} in shelters but only {} safe", t.tick, n.back(),
                                      safe));
     }
+    // The active lists: ascending, and every row still to process is on the right one (a row
+    // left off would silently stop moving). Skipped while a rebuild is pending.
+    if (!active_dirty_) {
+        std::vector<std::uint8_t> listed(r.size(), 0);
+        for (auto const* list : {&movers_, &riders_}) {
+            std::uint8_t const mark = list == &movers_ ? 1 : 2;
+            if (list->threshold.size() != list->rows.size()) {
+                throw ModelError(fmt::format("tick {}: an active list has {} rows and {} "
+                                             "thresholds",
+                                             t.tick, list->rows.size(), list->threshold.size()));
+            }
+            for (std::size_t k = 0; k < list->rows.size(); ++k) {
+                std::uint32_t const row = list->rows[k];
+                if (row >= r.size() || (k > 0 && row <= list->rows[k - 1])) {
+                    throw ModelError(fmt::format("tick {}: active list entry {} (row {}) is out "
+                                                 "of order or range",
+                                                 t.tick, k, row));
+                }
+                listed[row] = mark;
+            }
+        }
+        for (std::size_t i = 0; i < r.size(); ++i) {
+            if (state[i] < kSafe && listed[i] != (state[i] == kPassenger ? 2 : 1)) {
+                throw ModelError(fmt::format("tick {}: resident {} (state {}) is not on the {} "
+                                             "list",
+                                             t.tick, r.ids()[i], state[i],
+                                             state[i] == kPassenger ? "passenger" : "mover"));
+            }
+        }
+    }
 }
 
 void EvacuationModel::report(Report& r) const {
