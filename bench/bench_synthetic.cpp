@@ -18,9 +18,10 @@
 //
 // Bytes per agent-update: the resident columns the kernel reads and writes in one tick, counted
 // as STREAM counts (each byte read or written once; a read-modify-write counts twice; no
-// write-allocate). advance() and passengers() each walk the list of active rows (4-byte row
-// indices, ascending; finished residents are not visited) and read each listed row's 1-byte
-// state: 10 B per active resident; then, per state,
+// write-allocate). advance() walks the list of the movers (at home, walking, driving, stranded)
+// and passengers() the list of the passengers (4-byte row indices, ascending; finished residents
+// are not visited), each reading the listed row's 1-byte state: 5 B per active resident; then,
+// per state,
 //   waiting at home:  depart_tick 4 B                               (+ cell 4 B once water is about)
 //   walking:          edge 4, speed 4, pos 4 + 4 written, at_link_end 1, id 4 = 21 B (+ node 4 B)
 //   driving:          edge 4, pos 4 + 4 written, at_link_end 1, id 4 = 17 B        (+ node 4 B)
@@ -87,8 +88,8 @@ struct StateCost {
     double streamed_dry, streamed_wet, random_dry, random_wet;
 };
 // Per active resident (home, walking, driving, passenger, stranded): its list entry (4 B) and its
-// state (1 B), each read by advance() and by passengers().
-constexpr double kScanBytes = 10.0;
+// state (1 B), read by advance() (movers) or passengers() (passengers).
+constexpr double kScanBytes = 5.0;
 std::array<StateCost, 9> const kBytes = {{
     {4, 8, 0, 1},   // Home: depart_tick (+ cell; depth lookup)
     {21, 25, 2, 5}, // Walking (+ node; depth cell and two node coordinates)
@@ -220,8 +221,8 @@ int main(int argc, char** argv) {
             for (std::size_t i = 0; i < state.size(); ++i) {
                 listed += active(i) ? 1 : 0;
             }
-            // The list (4 B per row, read in full lines) and the listed rows' states, twice.
-            double b = 2.0 * (4.0 * static_cast<double>(listed) + lines_of(1, active));
+            // The lists (4 B per row, read in full lines) and the listed rows' states.
+            double b = 4.0 * static_cast<double>(listed) + lines_of(1, active);
             b += lines_of(4, [&](std::size_t i) { return is(i, ResidentState::Home); }); // depart
             double const mv4 = lines_of(4, moving);
             b += mv4 * (1.0 /*edge*/ + 2.0 /*pos r+w*/ + 1.0 /*id*/) + lines_of(1, moving);
