@@ -246,3 +246,34 @@ TEST(LinkFlow, ResultsDoNotDependOnThreads) {
     EXPECT_EQ(a, run(2));
     EXPECT_EQ(a, run(4));
 }
+
+TEST(LinkFlow, CapacityChangesRefreshOnlyTheLinksThatChanged) {
+    Harness h(bottleneck(3.0f, 1800.0f, 100.0f));
+    h.add(0, 10.0f, 0.0f, Mode::Vehicle);
+    std::size_t const m = h.g.edge_count();
+    std::vector<double> before(m);
+    for (EdgeId e = 0; e < m; ++e) {
+        before[e] = h.flow.vehicle_capacity(e);
+    }
+    // Nothing changed: nothing moves.
+    h.flow.refresh_capacity_changes(h.g);
+    for (EdgeId e = 0; e < m; ++e) {
+        EXPECT_EQ(h.flow.vehicle_capacity(e), before[e]) << "edge " << e;
+    }
+    // Halve one link's capacity: that link follows at once, the others keep theirs, and the
+    // result is what a refresh of every link gives.
+    h.g.state().capacity_factor[1] = 0.5f;
+    h.flow.refresh_capacity_changes(h.g);
+    for (EdgeId e = 0; e < m; ++e) {
+        EXPECT_DOUBLE_EQ(h.flow.vehicle_capacity(e), e == 1 ? 0.5 * before[e] : before[e])
+            << "edge " << e;
+    }
+    std::vector<double> changed(m);
+    for (EdgeId e = 0; e < m; ++e) {
+        changed[e] = h.flow.vehicle_capacity(e);
+    }
+    h.flow.refresh_all(h.g);
+    for (EdgeId e = 0; e < m; ++e) {
+        EXPECT_EQ(h.flow.vehicle_capacity(e), changed[e]) << "edge " << e;
+    }
+}

@@ -535,7 +535,7 @@ void EvacuationModel::update_routes(TickContext const&) {
         }
         car.closed_edges = ped.closed_edges;
         car.opened_edges = ped.opened_edges;
-        flow_.refresh_all(g);
+        flow_.refresh_capacity_changes(g);
     }
     auto const open = g.state().open;
     if (!ped.empty()) {

@@ -146,8 +146,24 @@ void LinkFlow::publish_occupancy(std::span<std::int32_t> out) {
 }
 
 void LinkFlow::refresh_all(RoadGraph const& g) {
+    auto const cap = g.state().capacity_factor;
+    capacity_seen_.assign(cap.begin(), cap.end());
     for (EdgeId e = 0; e < n_ped_.size(); ++e) {
         refresh(e, g);
+    }
+}
+
+void LinkFlow::refresh_capacity_changes(RoadGraph const& g) {
+    auto const cap = g.state().capacity_factor;
+    if (capacity_seen_.size() != cap.size()) {
+        refresh_all(g);
+        return;
+    }
+    for (EdgeId e = 0; e < cap.size(); ++e) {
+        if (cap[e] != capacity_seen_[e]) {
+            capacity_seen_[e] = cap[e];
+            refresh(e, g);
+        }
     }
 }
 

@@ -159,6 +159,10 @@ public:
 
     // Recomputes capacities after EdgeState.capacity_factor changed.
     void refresh_all(RoadGraph const& g);
+    // The same for only the links whose capacity_factor differs from when it was last seen here
+    // (the speed factors depend on nothing else of the road state, and every other change to a
+    // link - entries, exits, removals, arrivals - refreshes it at once).
+    void refresh_capacity_changes(RoadGraph const& g);
 
     // Keeps `out[e]` (e.g. the world's EdgeState.occupancy) equal to this flow's pedestrians and
     // vehicles on each link, for the layers that read the road state.
@@ -177,6 +181,7 @@ private:
         bool available(double rate, std::uint32_t now, float dt) noexcept;
     };
     void refresh(EdgeId e, RoadGraph const& g);
+    std::vector<float> capacity_seen_; // EdgeState.capacity_factor at the last refresh
     bool exit_available(EdgeId e, Mode mode, std::uint32_t tick, float dt);
     bool entry_available(EdgeId e, Mode mode, std::uint32_t tick, float dt, RoadGraph const& g);
     void take_exit(EdgeId e, Mode mode);
