@@ -227,6 +227,7 @@ void EvacuationModel::compact() {
         }
     }
     gone_ = 0;
+    ++comm_stats_.compactions;
 }
 
 void EvacuationModel::size_chunk_buffers() {

@@ -82,6 +82,7 @@ public:
     struct CommStats {
         double seconds = 0.0;
         std::uint64_t migration_bytes = 0, halo_bytes = 0, migrants = 0;
+        std::uint64_t compactions = 0; // rows that left removed from the store
         std::size_t halo_links = 0, neighbours = 0;
     };
     CommStats const& comm_stats() const noexcept { return comm_stats_; }
