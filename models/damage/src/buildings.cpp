@@ -4,6 +4,7 @@
 
 #include <tsunagi/damage/damage_model.hpp>
 #include <tsunagi/world/layer_names.hpp>
+#include <tsunagi/world/liquefaction.hpp>
 #include <tsunagi/world/world.hpp>
 
 #include <algorithm>
@@ -96,7 +97,7 @@ void DamageModel::assess_buildings(TickContext const& ctx) {
             double total = 0.0, wood_total = 0.0, wood_c = 0.0, non_c = 0.0, tsu = 0.0,
                    washed = 0.0, liq_c = 0.0, liq_x = 0.0;
             double const in = intensity != nullptr ? (*intensity)[static_cast<CellId>(c)] : 0.0;
-            int const plc = pl_layer != nullptr ? pl_class((*pl_layer)[static_cast<CellId>(c)]) : 0;
+            int const plc = pl_layer != nullptr ? liquefaction_class((*pl_layer)[static_cast<CellId>(c)]) : 0;
             double const depth = w.tsunami_max_depth_m.data[c];
             for (std::size_t k = 0; k < kBuildingClasses; ++k) {
                 double const b = stock_[k][c];

@@ -1,4 +1,5 @@
 #include <tsunagi/lifelines/lifelines_config.hpp>
+#include <tsunagi/world/liquefaction.hpp>
 
 #include <cmath>
 
@@ -80,16 +81,8 @@ LifelinesConfig LifelinesConfig::from(ConfigNode const& n) {
 }
 
 double liquefaction_multiplier(double pl) noexcept {
-    if (!(pl > 0.0)) {
-        return 1.0;
-    }
-    if (pl <= 5.0) {
-        return 1.8;
-    }
-    if (pl < 15.0) {
-        return 3.2;
-    }
-    return 8.8;
+    constexpr double kByClass[4] = {1.0, 1.8, 3.2, 8.8}; // none, low, high, very high
+    return kByClass[liquefaction_class(pl)];
 }
 
 double pipe_damage_rate(WaterConfig const& c, double pgv_cm_s, double pl) {

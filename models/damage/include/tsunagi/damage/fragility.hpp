@@ -62,12 +62,6 @@ struct LognormalCurve {
     }
 };
 
-// Liquefaction classes of the PL index (Iwasaki et al. 1982): 0 none, (0, 5] low, (5, 15)
-// high, ≥ 15 very high (the same edges as the water-pipe multiplier of lifelines).
-inline int pl_class(double pl) noexcept {
-    return pl >= 15.0 ? 3 : pl > 5.0 ? 2 : pl > 0.0 ? 1 : 0;
-}
-
 enum BuildingClass : std::uint8_t {
     kWoodPre1962 = 0,
     kWood1962to1981 = 1,
