@@ -148,6 +148,13 @@ void LifelinesModel::assess_shaking(TickContext const& ctx) {
     std::size_t const np = pt_cell_.size();
     auto const& pc = cfg_.power;
     auto const& wc = cfg_.water;
+    // Pipe damages per km in a cell: PGV (else from the intensity, JMA's definition inverted) and
+    // the cell's liquefaction class.
+    auto const pipe_rate_at = [&](CellId c) {
+        double const v = pgv != nullptr ? static_cast<double>((*pgv)[c])
+                                        : std::pow(10.0, ((*intensity)[c] - 2.68) / 1.72);
+        return pipe_damage_rate(wc, v, pl != nullptr ? (*pl)[c] : 0.0);
+    };
     // Distribution: outage-causing pole breaks (TMG: 0.17155 × wooden collapse rate per pole),
     // pipe damages per km (expected values) and the Kawakami outage share.
     std::vector<double> pt_rate(np, 0.0), pt_wood(np, 0.0);
@@ -160,9 +167,7 @@ void LifelinesModel::assess_shaking(TickContext const& ctx) {
         Rng r = ctx.rng(Stream::PowerDamage, (2ull << 32) + c);
         pt_breaks_[p] = poisson(r, lambda);
         poles_broken_ += pt_breaks_[p];
-        double const v = pgv != nullptr ? static_cast<double>((*pgv)[c])
-                                        : std::pow(10.0, ((*intensity)[c] - 2.68) / 1.72);
-        double const rate = pipe_damage_rate(wc, v, pl != nullptr ? (*pl)[c] : 0.0);
+        double const rate = pipe_rate_at(c);
         pt_rate[p] = rate;
         double const km = households * wc.pipe_km_per_household;
         pt_wdamage0_[p] = pt_wdamage_[p] = static_cast<float>(rate * km);
@@ -214,17 +219,9 @@ void LifelinesModel::assess_shaking(TickContext const& ctx) {
     }
     trunk(pt_main_, main_source_.size(), pt_rate, mean);
     for (std::size_t m = 0; m < main_source_.size(); ++m) {
-        double const lambda =
-            main_data_[m] >= 0
-                ? along(main_data_[m],
-                        [&](CellId c) {
-                            double const v = pgv != nullptr
-                                                 ? static_cast<double>((*pgv)[c])
-                                                 : std::pow(10.0, ((*intensity)[c] - 2.68) / 1.72);
-                            return pipe_damage_rate(wc, v, pl != nullptr ? (*pl)[c] : 0.0);
-                        }) *
-                      wc.main_factor
-                : mean[m] * main_km_[m] * wc.main_factor;
+        double const per_main = main_data_[m] >= 0 ? along(main_data_[m], pipe_rate_at)
+                                                   : mean[m] * main_km_[m];
+        double const lambda = per_main * wc.main_factor;
         Rng r = ctx.rng(Stream::WaterDamage, (1ull << 32) + m);
         main_breaks_[m] = poisson(r, lambda);
         mains_failed_ += main_breaks_[m] > 0 ? 1 : 0;
