@@ -15,6 +15,8 @@
 #include <tsunagi/models/all_models.hpp>
 #include <tsunagi/world/layer_names.hpp>
 
+#include "world_fixtures.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -80,18 +82,8 @@ TEST(Fragility, RoadBlockingFollowsIedaByWidth) {
 namespace {
 // One 100 m cell of 1,000 residents in 400 wooden houses built before 1962, shaken at I = 6.5.
 World one_cell() {
-    World w;
-    w.name = "one cell";
-    w.grid = GridSpec(2, 1, GeoTransform{0, 100, 100, -100}, "");
-    w.elevation_m = Raster<float>("e", "m", 2, 5.0f);
-    w.population = Raster<std::uint32_t>("p", "", 2, 0);
+    World w = test::flat_world("one cell", 2, 1, 100.0, 5.0f, 0);
     w.population[0] = 1000;
-    w.zone = Raster<std::int32_t>("z", "", 2, 2);
-    w.tsunami_max_depth_m = Raster<float>("d", "m", 2, 0.0f);
-    w.tsunami_arrival_s = Raster<float>("a", "s", 2, std::numeric_limits<float>::infinity());
-    w.zones.add({"JP", "Japan", ZoneLevel::Country, -1});
-    w.zones.add({"99", "P", ZoneLevel::Prefecture, 0});
-    w.zones.add({"99201", "M", ZoneLevel::Municipality, 1});
     w.layers[std::string(layer::kWoodPre1962)] = Raster<float>("b", "", 2, 0.0f);
     w.layers[std::string(layer::kWoodPre1962)][0] = 400.0f;
     w.layers[std::string(layer::kJmaIntensity)] = Raster<float>("i", "", 2, 6.5f);
@@ -136,17 +128,7 @@ namespace {
 // Four 100 m cells with the PL classes none, low, high and very high (PL 0, 3, 10, 20), each with
 // 1,000 wooden and 1,000 non-wooden buildings built 1982 or later, shaken at I = 6.0.
 World liquefiable() {
-    World w;
-    w.name = "liquefiable";
-    w.grid = GridSpec(4, 1, GeoTransform{0, 100, 100, -100}, "");
-    w.elevation_m = Raster<float>("e", "m", 4, 5.0f);
-    w.population = Raster<std::uint32_t>("p", "", 4, 5000);
-    w.zone = Raster<std::int32_t>("z", "", 4, 2);
-    w.tsunami_max_depth_m = Raster<float>("d", "m", 4, 0.0f);
-    w.tsunami_arrival_s = Raster<float>("a", "s", 4, std::numeric_limits<float>::infinity());
-    w.zones.add({"JP", "Japan", ZoneLevel::Country, -1});
-    w.zones.add({"99", "P", ZoneLevel::Prefecture, 0});
-    w.zones.add({"99201", "M", ZoneLevel::Municipality, 1});
+    World w = test::flat_world("liquefiable", 4, 1, 100.0, 5.0f, 5000);
     w.layers[std::string(layer::kWood1982on)] = Raster<float>("b", "", 4, 1000.0f);
     w.layers[std::string(layer::kNonWood1982on)] = Raster<float>("b", "", 4, 1000.0f);
     w.layers[std::string(layer::kJmaIntensity)] = Raster<float>("i", "", 4, 6.0f);

@@ -10,6 +10,8 @@
 #include <tsunagi/models/all_models.hpp>
 #include <tsunagi/world/layer_names.hpp>
 
+#include "world_fixtures.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -42,17 +44,7 @@ namespace {
 // Three 100 m cells of 100 residents each: a substation in the first, a water plant (no backup)
 // in the second, a base station with a 2-hour battery in the third. No earthquake, no water.
 World three_cells() {
-    World w;
-    w.name = "three cells";
-    w.grid = GridSpec(3, 1, GeoTransform{0, 100, 100, -100}, "");
-    w.elevation_m = Raster<float>("e", "m", 3, 5.0f);
-    w.population = Raster<std::uint32_t>("p", "", 3, 100);
-    w.zone = Raster<std::int32_t>("z", "", 3, 2);
-    w.tsunami_max_depth_m = Raster<float>("d", "m", 3, 0.0f);
-    w.tsunami_arrival_s = Raster<float>("a", "s", 3, std::numeric_limits<float>::infinity());
-    w.zones.add({"JP", "Japan", ZoneLevel::Country, -1});
-    w.zones.add({"99", "P", ZoneLevel::Prefecture, 0});
-    w.zones.add({"99201", "M", ZoneLevel::Municipality, 1});
+    World w = test::flat_world("three cells", 3, 1, 100.0, 5.0f, 100);
     RoadGraphBuilder b;
     for (double x : {50.0, 150.0, 250.0}) {
         b.add_node(x, 50.0);
@@ -271,18 +263,8 @@ namespace {
 // mains fed by the plant along rows 0 and 2. Shaken at I = 6.0, with wooden collapses (poles)
 // and strong ground motion (pipes) only along row 0.
 World feeder_rows() {
-    World w;
-    w.name = "feeder rows";
-    std::size_t const n = 18;
-    w.grid = GridSpec(6, 3, GeoTransform{0, 100, 300, -100}, "");
-    w.elevation_m = Raster<float>("e", "m", n, 5.0f);
-    w.population = Raster<std::uint32_t>("p", "", n, 100);
-    w.zone = Raster<std::int32_t>("z", "", n, 2);
-    w.tsunami_max_depth_m = Raster<float>("d", "m", n, 0.0f);
-    w.tsunami_arrival_s = Raster<float>("a", "s", n, std::numeric_limits<float>::infinity());
-    w.zones.add({"JP", "Japan", ZoneLevel::Country, -1});
-    w.zones.add({"99", "P", ZoneLevel::Prefecture, 0});
-    w.zones.add({"99201", "M", ZoneLevel::Municipality, 1});
+    World w = test::flat_world("feeder rows", 6, 3, 100.0, 5.0f, 100);
+    std::size_t const n = w.grid.cells();
     RoadGraphBuilder b;
     for (int c = 0; c < 6; ++c) {
         b.add_node(50.0 + 100.0 * c, 150.0);

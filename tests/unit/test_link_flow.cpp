@@ -251,10 +251,14 @@ TEST(LinkFlow, CapacityChangesRefreshOnlyTheLinksThatChanged) {
     Harness h(bottleneck(3.0f, 1800.0f, 100.0f));
     h.add(0, 10.0f, 0.0f, Mode::Vehicle);
     std::size_t const m = h.g.edge_count();
-    std::vector<double> before(m);
-    for (EdgeId e = 0; e < m; ++e) {
-        before[e] = h.flow.vehicle_capacity(e);
-    }
+    auto capacities = [&] {
+        std::vector<double> c(m);
+        for (EdgeId e = 0; e < m; ++e) {
+            c[e] = h.flow.vehicle_capacity(e);
+        }
+        return c;
+    };
+    std::vector<double> const before = capacities();
     // Nothing changed: nothing moves.
     h.flow.refresh_capacity_changes(h.g);
     for (EdgeId e = 0; e < m; ++e) {
@@ -268,10 +272,7 @@ TEST(LinkFlow, CapacityChangesRefreshOnlyTheLinksThatChanged) {
         EXPECT_DOUBLE_EQ(h.flow.vehicle_capacity(e), e == 1 ? 0.5 * before[e] : before[e])
             << "edge " << e;
     }
-    std::vector<double> changed(m);
-    for (EdgeId e = 0; e < m; ++e) {
-        changed[e] = h.flow.vehicle_capacity(e);
-    }
+    std::vector<double> const changed = capacities();
     h.flow.refresh_all(h.g);
     for (EdgeId e = 0; e < m; ++e) {
         EXPECT_EQ(h.flow.vehicle_capacity(e), changed[e]) << "edge " << e;

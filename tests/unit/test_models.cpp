@@ -6,6 +6,8 @@
 #include <tsunagi/hazard/tsunami_model.hpp>
 #include <tsunagi/models/all_models.hpp>
 
+#include "world_fixtures.hpp"
+
 #include <gmock/gmock.h>
 #include <set>
 #include <gtest/gtest.h>
@@ -315,19 +317,10 @@ namespace {
 // Four 100 m cells in a row; residents live in the flooded west, dry ground is in the east. The
 // road joins the two halves only if `bridge`.
 World two_islands(bool bridge) {
-    World w;
-    w.name = "two islands";
-    w.grid = GridSpec(4, 1, GeoTransform{0, 100, 100, -100}, "");
-    w.elevation_m = Raster<float>("e", "m", 4, 1.0f);
-    w.population = Raster<std::uint32_t>("p", "", 4, 0);
+    World w = test::flat_world("two islands", 4, 1, 100.0, 1.0f, 0);
     w.population[0] = 10;
-    w.zone = Raster<std::int32_t>("z", "", 4, 2);
-    w.tsunami_max_depth_m = Raster<float>("d", "m", 4, 0.0f);
     w.tsunami_max_depth_m[0] = w.tsunami_max_depth_m[1] = 3.0f;
     w.tsunami_arrival_s = Raster<float>("a", "s", 4, 600.0f);
-    w.zones.add({"JP", "Japan", ZoneLevel::Country, -1});
-    w.zones.add({"99", "P", ZoneLevel::Prefecture, 0});
-    w.zones.add({"99201", "M", ZoneLevel::Municipality, 1});
     RoadGraphBuilder b;
     for (double x : {50.0, 150.0, 250.0, 350.0}) {
         b.add_node(x, 50.0);

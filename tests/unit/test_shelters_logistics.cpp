@@ -6,6 +6,8 @@
 #include <functional>
 #include <limits>
 
+#include "world_fixtures.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -27,17 +29,7 @@ namespace {
 // node 3 to node 4 through node 5). Nobody lives there: the shelters' population is the
 // evacuees the test puts in them.
 World line_world(bool detour = false) {
-    World w;
-    w.name = "line";
-    w.grid = GridSpec(5, 1, GeoTransform{0, 1000, 1000, -1000}, "");
-    w.elevation_m = Raster<float>("e", "m", 5, 20.0f);
-    w.population = Raster<std::uint32_t>("p", "", 5, 0);
-    w.zone = Raster<std::int32_t>("z", "", 5, 2);
-    w.tsunami_max_depth_m = Raster<float>("d", "m", 5, 0.0f);
-    w.tsunami_arrival_s = Raster<float>("a", "s", 5, std::numeric_limits<float>::infinity());
-    w.zones.add({"JP", "Japan", ZoneLevel::Country, -1});
-    w.zones.add({"99", "P", ZoneLevel::Prefecture, 0});
-    w.zones.add({"99201", "M", ZoneLevel::Municipality, 1});
+    World w = test::flat_world("line", 5, 1, 1000.0, 20.0f, 0);
     RoadGraphBuilder b;
     for (double x : {500.0, 1500.0, 2500.0, 3500.0, 4500.0}) {
         b.add_node(x, 500.0);
