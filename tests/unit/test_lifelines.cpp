@@ -399,3 +399,24 @@ TEST(LifelineLines, PointsBeyondTheReachOfEveryLineStandAlone) {
         EXPECT_EQ(power[c], w.grid.row_of(c) == 2 ? 1.0f : 0.0f) << "cell " << c;
     }
 }
+
+TEST(LifelineLines, AWorldWithInconsistentLinesIsRefused) {
+    // A feeder fed from a water plant, and a main naming a cell off the grid: finalize() says so.
+    World w = feeder_rows();
+    w.lifeline_lines[0].source = 1; // facility 1 is the water plant
+    try {
+        w.finalize();
+        FAIL() << "a feeder fed from a water plant was accepted";
+    } catch (DataError const& e) {
+        EXPECT_THAT(e.what(), HasSubstr("lifeline line 'F-north' (power_feeder) is not fed from a "
+                                        "substation"));
+    }
+    World v = feeder_rows();
+    v.lifeline_lines[2].cells.back() = static_cast<CellId>(v.grid.cells());
+    try {
+        v.finalize();
+        FAIL() << "a line off the grid was accepted";
+    } catch (DataError const& e) {
+        EXPECT_THAT(e.what(), HasSubstr("lifeline line 'M-north' names cells outside the grid"));
+    }
+}
